@@ -1,0 +1,3 @@
+/** highalert's library entry point: reusable pieces for scripts. */
+export * from './errors.js';
+export * from './values/index.js';

@@ -1,0 +1,4 @@
+export * from './mac.js';
+export * from './ip.js';
+export * from './interface.js';
+export * from './names.js';
