@@ -45,7 +45,13 @@ export class HighAlertError extends Error {
     this.details = options.details;
   }
 
-  toJSON(): { code: string; message: string; suggestions: string[]; device?: string; details?: Record<string, unknown> } {
+  toJSON(): {
+    code: string;
+    message: string;
+    suggestions: string[];
+    device?: string;
+    details?: Record<string, unknown>;
+  } {
     return {
       code: this.code,
       message: this.message,

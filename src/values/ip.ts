@@ -48,7 +48,7 @@ export function bigIntToIp(value: bigint, version: IpVersion): IpAddress {
   // RFC 5952: compress the longest run (length >= 2) of zero groups, the first one on ties.
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -106,9 +106,12 @@ export function parseCidr(input: string, what = 'subnet'): Cidr {
   const version = ip === undefined ? undefined : ipVersion(ip);
   const prefix = m ? Number(m[2]) : NaN;
   if (!m || ip === undefined || version === undefined || !(prefix >= 0 && prefix <= bits(version))) {
-    throw new ValidationError(`${what} ${JSON.stringify(input)} is not a prefix like 10.1.20.0/24 or 2001:db8:20::/64`, {
-      code: 'E_BAD_CIDR',
-    });
+    throw new ValidationError(
+      `${what} ${JSON.stringify(input)} is not a prefix like 10.1.20.0/24 or 2001:db8:20::/64`,
+      {
+        code: 'E_BAD_CIDR',
+      },
+    );
   }
   const value = ipToBigInt(ip);
   const network = value & maskOf(prefix, version);

@@ -6,7 +6,8 @@ import { ValidationError } from '../errors.js';
 
 export type Mac = string & { readonly __brand: 'Mac' };
 
-const SEPARATED = /^([0-9a-f]{2})([:-])([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$/i;
+const SEPARATED =
+  /^([0-9a-f]{2})([:-])([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$/i;
 const DOTTED = /^([0-9a-f]{4})\.([0-9a-f]{4})\.([0-9a-f]{4})$/i;
 const BARE = /^[0-9a-f]{12}$/i;
 
@@ -19,10 +20,7 @@ export function tryParseMac(input: string): Mac | undefined {
   if (dot) hex = `${dot[1]}${dot[2]}${dot[3]}`;
   if (BARE.test(input)) hex = input;
   if (hex === undefined) return undefined;
-  return hex
-    .toLowerCase()
-    .match(/../g)!
-    .join(':') as Mac;
+  return hex.toLowerCase().match(/../g)!.join(':') as Mac;
 }
 
 export function isMac(input: string): boolean {

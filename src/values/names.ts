@@ -77,7 +77,9 @@ export function isFreeText(input: string, max = 100): boolean {
 export function parseVlanId(input: number | string, what = 'VLAN'): number {
   const n = typeof input === 'number' ? input : /^\d{1,4}$/.test(input) ? Number(input) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 4094) {
-    throw new ValidationError(`${what} ${JSON.stringify(input)} is not a VLAN id (1-4094)`, { code: 'E_BAD_VLAN' });
+    throw new ValidationError(`${what} ${JSON.stringify(input)} is not a VLAN id (1-4094)`, {
+      code: 'E_BAD_VLAN',
+    });
   }
   return n;
 }
