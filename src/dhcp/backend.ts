@@ -36,6 +36,12 @@ export interface DhcpChange {
   readonly reservation: Reservation;
   /** Human-readable description, one line per item, e.g. the JSON entry added to Kea's config. */
   readonly preview: string[];
+  /**
+   * For servers that are network devices (IOS DHCP): the exact config lines the change sends to
+   * that device, and the lines that undo it. The plan turns these into a device step, so the
+   * dry-run shows them and apply sends them like any other config.
+   */
+  readonly device?: { readonly name: string; readonly lines: string[]; readonly undo: string[] };
 }
 
 export interface DhcpBackend {

@@ -1,0 +1,70 @@
+/**
+ * The port's configuration before quarantine, as the device printed it. Release restores from this
+ * (DESIGN.md invariant 4), never from a guess.
+ */
+import type { InterfaceName } from '../values/interface.js';
+import { parseConfigName, type ConfigName } from '../values/names.js';
+
+export interface PortSnapshot {
+  readonly device: string;
+  readonly port: InterfaceName;
+  /** The `interface …` block exactly as `show running-config interface` printed it. */
+  readonly interfaceConfig: string;
+  /** Inbound ACLs bound before quarantine. */
+  readonly previous: { readonly mac_acl: ConfigName | null; readonly ip_acl: ConfigName | null };
+}
+
+/** The `interface …` block of `show running-config interface X` output, without the header and `end`. */
+export function interfaceBlock(output: string): string[] {
+  const lines = output.replace(/\r/g, '').split('\n');
+  const start = lines.findIndex((l) => /^interface \S/.test(l));
+  if (start < 0) return [];
+  const block = [lines[start]!];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith(' ')) break;
+    block.push(line.trimEnd());
+  }
+  return block;
+}
+
+function bound(block: string[], kind: 'ip' | 'mac'): ConfigName | null {
+  for (const line of block) {
+    const m = new RegExp(`^ ${kind} access-group (\\S+) in$`).exec(line);
+    if (m) return parseConfigName(m[1]!, `${kind.toUpperCase()} ACL bound on the port`);
+  }
+  return null;
+}
+
+export function takeSnapshot(device: string, port: InterfaceName, showRunInterface: string): PortSnapshot {
+  const block = interfaceBlock(showRunInterface);
+  return {
+    device,
+    port,
+    interfaceConfig: block.join('\n'),
+    previous: { mac_acl: bound(block, 'mac'), ip_acl: bound(block, 'ip') },
+  };
+}
+
+/**
+ * The interface block with its inbound ACL bindings replaced: what the device should print after
+ * quarantine (for the dry-run diff). Existing binding lines are replaced in place; missing ones are
+ * added at the end of the block.
+ */
+export function withBindings(
+  block: string[],
+  bindings: { mac_acl: string | null; ip_acl: string | null },
+): string[] {
+  const out = [...block];
+  for (const kind of ['mac', 'ip'] as const) {
+    const name = kind === 'mac' ? bindings.mac_acl : bindings.ip_acl;
+    const index = out.findIndex((l) => new RegExp(`^ ${kind} access-group \\S+ in$`).test(l));
+    const line = name === null ? undefined : ` ${kind} access-group ${name} in`;
+    if (index >= 0) {
+      if (line === undefined) out.splice(index, 1);
+      else out[index] = line;
+    } else if (line !== undefined) {
+      out.push(line);
+    }
+  }
+  return out;
+}
