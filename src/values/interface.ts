@@ -48,7 +48,7 @@ const ALIASES: Record<string, string> = {
 };
 
 const NUMBER = /^\d{1,4}(?:\/\d{1,4}){0,3}(?:\.\d{1,10})?(?::\d{1,3})?$/;
-const NAME = /^([A-Za-z][A-Za-z-]*?)\s?(\d.*)$/;
+const NAME = /^([A-Za-z][A-Za-z-]*?) ?(\d.*)$/;
 
 function longType(prefix: string): string | undefined {
   const p = prefix.toLowerCase();
