@@ -18,6 +18,7 @@ import {
   type IpAddress,
   type Mac,
 } from '../values/index.js';
+import { parseDuration } from '../values/duration.js';
 import { dedicatedPool, parseIpRange } from './pools.js';
 import { classifySecret, envSecret, fileSecret, plainSecret } from './secrets.js';
 import { list, obj, str } from './rules.js';
@@ -85,14 +86,12 @@ function ssh(dir: string, base: Obj, over: Obj = {}): SshSettings {
   };
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
 function policy(p: Obj): PolicySettings {
   const ttl = str(p.ttl) ?? DEFAULT_POLICY.ttl;
   const rate = obj(p.auto_rate_limit) ?? DEFAULT_POLICY.auto_rate_limit;
   return {
     ttl,
-    ttlSeconds: Number(ttl.slice(0, -1)) * UNIT_SECONDS[ttl.slice(-1)]!,
+    ttlSeconds: parseDuration(ttl, 'defaults.policy.ttl'),
     renew: (str(p.renew) ?? DEFAULT_POLICY.renew) as PolicySettings['renew'],
     bouncePauseS: num(p.bounce_pause_s, DEFAULT_POLICY.bounce_pause_s),
     verifyTimeoutS: num(p.verify_timeout_s, DEFAULT_POLICY.verify_timeout_s),
