@@ -53,6 +53,9 @@ export function gatewayConfig(switches: number): DeviceConfig {
     ipAddress: { ip: LAB_GATEWAY_IP, mask: LAB_SUBNET.mask },
   });
   c.dhcpExcluded.push({ from: '10.10.0.1', to: '10.10.0.99' });
+  // The High-Alert range is excluded from dynamic assignment, as `highalert setup` leaves an IOS
+  // DHCP server: only manual bindings (quarantine reservations) hand these addresses out.
+  c.dhcpExcluded.push({ from: '10.10.0.240', to: '10.10.0.250' });
   c.dhcpPools.set('LAB-VLAN10', {
     name: 'LAB-VLAN10',
     network: { ip: LAB_SUBNET.network, mask: LAB_SUBNET.mask },
