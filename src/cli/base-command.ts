@@ -64,3 +64,26 @@ export abstract class BaseCommand extends Command {
     if (error.exitCode === EXIT.INTERNAL && process.env.DEBUG) process.stderr.write(`${String(err.stack)}\n`);
   }
 }
+
+export const stateFlag = Flags.string({
+  summary: 'State store (SQLite file) holding quarantines, the journal and the audit trail.',
+  env: 'HIGHALERT_STATE',
+  helpGroup: 'GLOBAL',
+});
+
+/** Who runs the command, for the audit trail: $HIGHALERT_OPERATOR, else the login name. */
+export async function operatorName(): Promise<string> {
+  const fromEnv = process.env.HIGHALERT_OPERATOR?.trim();
+  if (fromEnv) return fromEnv;
+  const os = await import('node:os');
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The command line as typed, for the audit trail (highalert never takes secrets as arguments). */
+export function commandLine(argv: readonly string[]): string {
+  return ['highalert', ...argv].join(' ');
+}

@@ -4,10 +4,11 @@
  * device layer. Its changes are device config, so the plan sends them like any other config.
  */
 import type { DhcpBackend, DhcpChange, DhcpScope, Lease, Reservation } from './backend.js';
+import { parseShowAs, type ParserPlatform } from '../devices/parsers/index.js';
 import { quarantineNames } from '../plan/names.js';
 import { renderLines } from '../render/templates.js';
-import { cidrContains, parseCidr, prefixToMask, tryParseIp, type IpAddress } from '../values/ip.js';
-import { clientIdToMac, tryParseMac, type Mac } from '../values/mac.js';
+import { cidrContains, parseCidr, prefixToMask, tryParseIp } from '../values/ip.js';
+import type { Mac } from '../values/mac.js';
 
 /** What the backend needs from a device: read a show command, send config. */
 export interface DeviceIo {
@@ -22,51 +23,16 @@ export interface CiscoIosDhcpOptions {
   io: () => Promise<DeviceIo>;
 }
 
-interface HostPool {
-  name: string;
-  ip: IpAddress;
-  mac: Mac;
-}
-
-/** Host pools (`ip dhcp pool` with `host` and `client-identifier`/`hardware-address`) in a running config. */
-export function hostPools(runningConfig: string): HostPool[] {
-  const pools: HostPool[] = [];
-  let current: { name: string; ip?: IpAddress; mac?: Mac } | undefined;
-  const flush = () => {
-    if (current?.ip && current.mac) pools.push({ name: current.name, ip: current.ip, mac: current.mac });
-    current = undefined;
-  };
-  for (const raw of runningConfig.replace(/\r/g, '').split('\n')) {
-    const pool = /^ip dhcp pool (\S+)/.exec(raw);
-    if (pool) {
-      flush();
-      current = { name: pool[1]! };
-      continue;
-    }
-    if (!raw.startsWith(' ')) {
-      flush();
-      continue;
-    }
-    if (!current) continue;
-    const host = /^ host (\S+)/.exec(raw);
-    if (host) current.ip = tryParseIp(host[1]!);
-    const cid = /^ client-identifier (\S+)/.exec(raw);
-    if (cid) current.mac = clientIdToMac(cid[1]!);
-    const hw = /^ hardware-address (\S+)/.exec(raw);
-    if (hw) current.mac = tryParseMac(hw[1]!);
-  }
-  flush();
-  return pools;
-}
-
 export class CiscoIosDhcpBackend implements DhcpBackend {
   readonly kind = 'cisco_ios' as const;
   readonly name: string;
   private readonly options: CiscoIosDhcpOptions;
+  private readonly platform: ParserPlatform;
 
   constructor(options: CiscoIosDhcpOptions) {
     this.name = options.name;
     this.options = options;
+    this.platform = options.platform as ParserPlatform;
   }
 
   private lines(r: Reservation): { add: string[]; remove: string[] } {
@@ -80,7 +46,13 @@ export class CiscoIosDhcpBackend implements DhcpBackend {
 
   previewAdd(r: Reservation): DhcpChange {
     const { add, remove } = this.lines(r);
-    return { server: this.name, action: 'add', reservation: r, preview: add, device: { name: this.options.device, lines: add, undo: remove } };
+    return {
+      server: this.name,
+      action: 'add',
+      reservation: r,
+      preview: add,
+      device: { name: this.options.device, lines: add, undo: remove },
+    };
   }
 
   previewRemove(r: Reservation): DhcpChange {
@@ -97,21 +69,27 @@ export class CiscoIosDhcpBackend implements DhcpBackend {
   async listReservations(scope: DhcpScope): Promise<Reservation[]> {
     const io = await this.options.io();
     const subnet = parseCidr(scope.subnet);
-    return hostPools(await io.show('show running-config'))
-      .filter((p) => cidrContains(subnet, p.ip))
-      .map((p) => ({ mac: p.mac, ip: p.ip, scope, label: p.name }));
+    const command = 'show running-config';
+    const [config] = parseShowAs(this.platform, command, command, await io.show(command)).records;
+    const reservations: Reservation[] = [];
+    for (const pool of config?.dhcpPools ?? []) {
+      const ip = pool.host ? tryParseIp(pool.host.address) : undefined;
+      if (ip && pool.mac && cidrContains(subnet, ip))
+        reservations.push({ mac: pool.mac, ip, scope, label: pool.name });
+    }
+    return reservations;
   }
 
   async listLeases(scope: DhcpScope): Promise<Lease[]> {
     const io = await this.options.io();
-    const { parseShow } = await import('../devices/parsers/index.js');
     const subnet = parseCidr(scope.subnet);
-    const parsed = parseShow('cisco_ios', 'show ip dhcp binding', await io.show('show ip dhcp binding'));
+    const command = 'show ip dhcp binding';
+    const parsed = parseShowAs(this.platform, command, command, await io.show(command));
     const leases: Lease[] = [];
-    for (const b of parsed.records as Array<{ ip: string; mac?: string | null; type?: string }>) {
+    for (const b of parsed.records) {
       const ip = tryParseIp(b.ip);
-      const mac = b.mac ? tryParseMac(b.mac) : undefined;
-      if (ip && mac && cidrContains(subnet, ip)) leases.push({ ip, mac, ...(b.type ? { state: b.type } : {}) });
+      if (ip && b.mac && cidrContains(subnet, ip))
+        leases.push({ ip, mac: b.mac, ...(b.type ? { state: b.type } : {}) });
     }
     return leases;
   }

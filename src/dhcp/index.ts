@@ -12,23 +12,38 @@ export interface DeviceAccess {
 }
 
 export function scopeOf(vlan: ResolvedVlan): DhcpScope {
-  return { subnet: vlan.subnet.text, ...(vlan.dhcp.subnetId === undefined ? {} : { subnetId: vlan.dhcp.subnetId }) };
+  return {
+    subnet: vlan.subnet.text,
+    ...(vlan.dhcp.subnetId === undefined ? {} : { subnetId: vlan.dhcp.subnetId }),
+  };
 }
 
 function envSecret(name: string | undefined, what: string): string | undefined {
   return name === undefined ? undefined : readSecret({ source: 'env', ref: name }, what);
 }
 
-export async function dhcpBackendFor(inv: ResolvedInventory, vlan: ResolvedVlan, net: DeviceAccess): Promise<DhcpBackend> {
+export async function dhcpBackendFor(
+  inv: ResolvedInventory,
+  vlan: ResolvedVlan,
+  net: DeviceAccess,
+): Promise<DhcpBackend> {
   const server = inv.dhcpServer(vlan.dhcp.server);
-  if (!server) throw new ValidationError(`DHCP server ${vlan.dhcp.server} is not in the inventory`, { code: 'E_UNKNOWN_DHCP' });
+  if (!server)
+    throw new ValidationError(`DHCP server ${vlan.dhcp.server} is not in the inventory`, {
+      code: 'E_UNKNOWN_DHCP',
+    });
   if (server.backend === 'cisco_ios') {
     const device = inv.device(server.device)!;
     const io: DeviceIo = {
       show: (command) => net.show(device.name, command),
       configure: (lines) => net.configure(device.name, lines),
     };
-    return new CiscoIosDhcpBackend({ name: server.name, device: device.name, platform: device.platform, io: async () => io });
+    return new CiscoIosDhcpBackend({
+      name: server.name,
+      device: device.name,
+      platform: device.platform,
+      io: async () => io,
+    });
   }
   const { KeaBackend } = await import('./kea.js');
   const username = envSecret(server.kea.usernameEnv, `Kea ${server.name} username`);

@@ -55,7 +55,7 @@ export function withBindings(
   bindings: { mac_acl: string | null; ip_acl: string | null },
 ): string[] {
   const out = [...block];
-  for (const kind of ['mac', 'ip'] as const) {
+  for (const kind of ['ip', 'mac'] as const) {
     const name = kind === 'mac' ? bindings.mac_acl : bindings.ip_acl;
     const index = out.findIndex((l) => new RegExp(`^ ${kind} access-group \\S+ in$`).test(l));
     const line = name === null ? undefined : ` ${kind} access-group ${name} in`;

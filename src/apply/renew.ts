@@ -1,0 +1,111 @@
+/**
+ * After the change: make the device ask for an address again (the port bounce is part of the
+ * plan; `lease` waits for expiry; `notify` tells the user) and verify what the network sees.
+ */
+import type { DhcpBackend } from '../dhcp/backend.js';
+import { scopeOf } from '../dhcp/index.js';
+import { parseShowAs } from '../devices/parsers/index.js';
+import type { ResolvedVlan } from '../inventory/types.js';
+import type { Evidence, Plan } from '../model/plan.js';
+import { rangeContains, tryParseIp } from '../values/ip.js';
+import { parseMac } from '../values/mac.js';
+import type { RunContext } from './context.js';
+import { pollUntil, type Sighting } from './verify.js';
+
+export interface RenewOutcome {
+  readonly method: Plan['renew'];
+  readonly verified: boolean;
+  /** What each source said last. */
+  readonly seen: Evidence[];
+  readonly elapsedMs: number;
+  readonly note: string;
+  /** `lease`: when the current lease runs out (ISO time), if the DHCP server says. */
+  readonly leaseEndsAt?: string;
+  /** `notify`: what the user must do. */
+  readonly instructions?: string[];
+}
+
+export function userInstructions(plan: Pick<Plan, 'kind' | 'mac'>): string[] {
+  return [
+    `Your device ${plan.mac} must renew its network address${plan.kind === 'quarantine' ? ' (it has been moved to a monitored network)' : ''}:`,
+    '  Windows:  ipconfig /release  then  ipconfig /renew',
+    '  macOS:    System Settings > Network > Details > TCP/IP > Renew DHCP Lease',
+    '  Linux:    sudo dhclient -r && sudo dhclient   (or reconnect the network)',
+    '  Or simply unplug the cable / turn Wi-Fi off and on again.',
+  ];
+}
+
+/** Where the network says the MAC is: ARP on the VLAN's gateway, and the DHCP server's lease. */
+async function look(
+  ctx: RunContext,
+  backend: DhcpBackend,
+  plan: Plan,
+  vlan: ResolvedVlan,
+): Promise<Sighting[]> {
+  const mac = parseMac(plan.mac);
+  const gw = ctx.inventory.device(vlan.gateway.device)!;
+  const command = 'show ip arp';
+  const arp = parseShowAs(
+    gw.platform,
+    'show ip arp',
+    command,
+    await ctx.network.show(gw.name, command),
+  ).records;
+  const lease = await backend.leaseForMac(mac, scopeOf(vlan)).catch(() => undefined);
+  return [
+    { source: gw.name, query: command, ip: arp.find((a) => a.mac === mac)?.ip ?? null },
+    { source: backend.name, query: 'DHCP lease', ip: lease?.ip ?? null },
+  ];
+}
+
+export async function renewAndVerify(
+  ctx: RunContext,
+  backend: DhcpBackend,
+  plan: Plan,
+  vlan: ResolvedVlan,
+  options: { verify: boolean; expect: 'high-alert' | 'normal' },
+): Promise<RenewOutcome> {
+  const base = { method: plan.renew, seen: [] as Evidence[], elapsedMs: 0 };
+  if (plan.renew === 'lease') {
+    const lease = await backend.leaseForMac(parseMac(plan.mac), scopeOf(vlan)).catch(() => undefined);
+    const leaseEndsAt = lease?.expiresAt ? new Date(lease.expiresAt * 1000).toISOString() : undefined;
+    return {
+      ...base,
+      verified: false,
+      note: `the device moves when its lease runs out${leaseEndsAt ? ` (${leaseEndsAt})` : ''}`,
+      ...(leaseEndsAt ? { leaseEndsAt } : {}),
+    };
+  }
+  if (plan.renew === 'notify') {
+    return {
+      ...base,
+      verified: false,
+      note: 'the user was asked to renew',
+      instructions: userInstructions(plan),
+    };
+  }
+  if (!options.verify) return { ...base, verified: false, note: 'not verified (--no-verify)' };
+  const wanted =
+    options.expect === 'high-alert'
+      ? (ip: string) => ip === plan.highAlertIp
+      : (ip: string) => {
+          const addr = tryParseIp(ip);
+          return addr !== undefined && rangeContains(vlan.normalPool, addr);
+        };
+  ctx.progress(
+    `verifying: waiting up to ${ctx.inventory.policy.verifyTimeoutS}s for ${plan.mac} to show up ${options.expect === 'high-alert' ? `at ${plan.highAlertIp}` : 'in the normal pool'}…`,
+  );
+  const outcome = await pollUntil(() => look(ctx, backend, plan, vlan), wanted, {
+    timeoutMs: ctx.inventory.policy.verifyTimeoutS * 1000,
+    intervalMs: 250,
+  });
+  return {
+    ...base,
+    verified: outcome.ok,
+    seen: outcome.seen,
+    elapsedMs: outcome.elapsedMs,
+    note: outcome.ok
+      ? `seen after ${outcome.elapsedMs} ms`
+      : `not seen within ${ctx.inventory.policy.verifyTimeoutS}s`,
+  };
+}
