@@ -89,6 +89,94 @@ export class ConnectError extends DeviceError {}
 export class TimeoutError extends DeviceError {}
 export class DhcpBackendError extends DeviceError {}
 
+/** The connection to a device dropped while a command was in flight (E_CONNECTION_LOST). */
+export class ConnectionLostError extends DeviceError {
+  /** The last line written to the device before the drop (secrets shown as `<redacted>`). */
+  readonly lastLine: string | undefined;
+  constructor(message: string, options: HighAlertErrorOptions & { lastLine?: string } = {}) {
+    super('E_CONNECTION_LOST', message, {
+      ...options,
+      details: {
+        ...options.details,
+        ...(options.lastLine === undefined ? {} : { lastLine: options.lastLine }),
+      },
+    });
+    this.lastLine = options.lastLine;
+  }
+}
+
+/** What a CommandRejectedError carries about each exchange (see src/devices/response.ts). */
+export interface RejectedExchange {
+  device: string;
+  input: string;
+  output: string;
+  elapsedMs: number;
+  failed: boolean;
+  failureMatch?: string;
+}
+
+/**
+ * A device answered a line with a failure string (`% Invalid input detected`, …). Carries the line,
+ * the device's output for it, and every response of the batch so far (for rollback).
+ */
+export class CommandRejectedError extends DeviceError {
+  readonly line: string;
+  readonly output: string;
+  readonly failureMatch: string | undefined;
+  readonly responses: readonly RejectedExchange[];
+  constructor(
+    device: string,
+    rejected: RejectedExchange,
+    responses: readonly RejectedExchange[],
+    options: HighAlertErrorOptions = {},
+  ) {
+    const why = rejected.failureMatch === undefined ? '' : ` (${rejected.failureMatch.trim()})`;
+    super(
+      'E_COMMAND_REJECTED',
+      `${device} rejected '${rejected.input}'${why}:\n${rejected.output.trimEnd()}`,
+      {
+        ...options,
+        device,
+        suggestions: [
+          "Check the line against this device's IOS version and the template that produced it.",
+          ...(options.suggestions ?? []),
+        ],
+        details: {
+          line: rejected.input,
+          output: rejected.output,
+          ...(rejected.failureMatch === undefined ? {} : { failureMatch: rejected.failureMatch }),
+          linesAccepted: responses.filter((r) => !r.failed).length,
+          ...options.details,
+        },
+      },
+    );
+    this.line = rejected.input;
+    this.output = rejected.output;
+    this.failureMatch = rejected.failureMatch;
+    this.responses = responses;
+  }
+}
+
+/** Some devices of a multi-device run failed (Nornir's NornirExecutionError). Exit 1 if some succeeded, 3 if none did. */
+export class DevicesFailedError extends HighAlertError {
+  readonly failures: ReadonlyMap<string, HighAlertError>;
+  constructor(failures: ReadonlyMap<string, HighAlertError>, succeeded: number) {
+    const lines = [...failures].map(
+      ([name, err]) => `  ${name}: ${err.code} ${err.message.split('\n')[0] ?? ''}`,
+    );
+    super(
+      'E_DEVICES_FAILED',
+      `${failures.size} device(s) failed${succeeded > 0 ? `, ${succeeded} succeeded` : ''}:\n${lines.join('\n')}`,
+      succeeded > 0 ? EXIT.PARTIAL : EXIT.DEVICE,
+      {
+        details: { failed: Object.fromEntries([...failures].map(([n, e]) => [n, e.toJSON()])) },
+        suggestions: [...new Set([...failures].flatMap(([n, e]) => e.suggestions.map((x) => `${n}: ${x}`)))],
+      },
+    );
+    this.failures = failures;
+  }
+}
+
 /** The state store cannot be opened or is inconsistent. */
 export class StateError extends HighAlertError {
   constructor(message: string, options: HighAlertErrorOptions & { code?: string } = {}) {

@@ -91,7 +91,10 @@ export class CliSession {
     if (line.trim() === '') return {};
     if (this.inConfig) {
       const reject = this.dev.faults.rejectPattern;
-      if (reject && reject.test(line)) return invalid(promptLen, line.search(/\S/));
+      if (reject && reject.test(line)) {
+        if (this.dev.faults.once) delete this.dev.faults.rejectPattern;
+        return invalid(promptLen, line.search(/\S/));
+      }
       const toks = tokenize(line);
       if (toks[0]!.text.toLowerCase() === 'do' && toks.length > 1) {
         const restStart = toks[1]!.start;

@@ -124,7 +124,9 @@ export class Terminal {
     dev.received.push(line);
     this.linesThisSession++;
     const n = dev.faults.dropAfterLines;
-    return n !== undefined && this.linesThisSession >= n;
+    const drop = n !== undefined && this.linesThisSession >= n;
+    if (drop && dev.faults.once) delete dev.faults.dropAfterLines;
+    return drop;
   }
 
   private endLine(): void {

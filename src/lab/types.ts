@@ -25,6 +25,8 @@ export interface LabFaults {
   /** Present a different host key from the next connection on. */
   alternateHostKey?: boolean;
   latencyMs?: number;
+  /** A transient fault: drop / reject fires once, then clears itself (so a rollback can get through). */
+  once?: boolean;
 }
 
 export interface LabHost {
