@@ -14,6 +14,7 @@ import { takeSnapshot, type PortSnapshot } from '../plan/snapshot.js';
 import type { JsonObject, QuarantineRecord } from '../state/types.js';
 import { parseDuration } from '../values/duration.js';
 import { rangeAddresses, type IpAddress } from '../values/ip.js';
+import type { Mac } from '../values/mac.js';
 import { parseFreeText } from '../values/names.js';
 import { applyJournalled, dhcpPortFor, openRun, type RunContext, type RunRequest } from './context.js';
 import { renewAndVerify, type RenewOutcome } from './renew.js';
@@ -94,6 +95,22 @@ async function freeAddresses(ctx: RunContext, backend: DhcpBackend, vlan: Resolv
   return { pool: poolKey(vlan), candidates, exclude, mac: located.mac };
 }
 
+/**
+ * Claims the MAC for this operation. While another live process works on it, wait for that one to
+ * finish (it may quarantine it: then this run reports "already quarantined").
+ */
+async function claimWhenFree(ctx: RunContext, mac: Mac, opId: number, timeoutMs = 120_000) {
+  const started = Date.now();
+  for (let waited = false; ; waited = true) {
+    const claim = ctx.state.claimTarget(mac, opId);
+    if (claim.ok || claim.reason !== 'in-progress' || !claim.alive || Date.now() - started > timeoutMs)
+      return claim;
+    if (!waited)
+      ctx.progress(`waiting for highalert pid ${claim.operation.pid}, which is working on ${mac}…`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export async function quarantine(req: QuarantineRequest): Promise<QuarantineOutcome> {
   const ctx = await openRun(req);
   try {
@@ -166,7 +183,7 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
     return { outcome: 'dry-run', changed: false, plan: build(ctx.state.previewHighAlertIp(allocation)) };
 
   const op = ctx.state.beginOperation({ kind: 'quarantine', target: req.target, operator: req.operator });
-  const claim = ctx.state.claimTarget(located.mac, op.id);
+  const claim = await claimWhenFree(ctx, located.mac, op.id);
   if (!claim.ok) {
     ctx.state.finishOperation(op.id, 'abandoned');
     if (claim.reason === 'already-active')

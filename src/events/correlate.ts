@@ -152,6 +152,12 @@ export async function correlate(inv: ResolvedInventory, net: ShowPort, target: T
     evidence.push({ source: 'inventory', said: `user ${user.id} has device ${mac}` });
   } else if (target.kind === 'ip') {
     ip = target.ip;
+    if (inv.isProtectedIp(ip)) {
+      throw new PolicyError(
+        'E_PROTECTED',
+        `${ip} is infrastructure or on the protected list and is never quarantined`,
+      );
+    }
     const vlan = inv.vlanForIp(ip);
     if (!vlan) {
       throw new ValidationError(`${ip} is in none of the inventory's site subnets`, { code: 'E_NOT_FOUND' });

@@ -124,7 +124,7 @@ export class Terminal {
     dev.received.push(line);
     this.linesThisSession++;
     const n = dev.faults.dropAfterLines;
-    const drop = n !== undefined && this.linesThisSession >= n;
+    const drop = n !== undefined && this.linesThisSession === n;
     if (drop && dev.faults.once) delete dev.faults.dropAfterLines;
     return drop;
   }

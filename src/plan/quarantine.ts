@@ -179,6 +179,8 @@ export function planRelease(input: PlanInput, currentInterfaceConfig: string): P
     high_alert_ip: input.highAlertIp,
     remark: input.reason,
   });
+  // Undoing a (possibly partial) restore: drop whatever is left of our ACLs, then rebuild them whole.
+  const rebuild = [...renderLines(input.platform, 'remove_port_acls', acls), ...reRestrict];
   const steps: PlanStep[] = [
     {
       kind: 'config',
@@ -186,7 +188,7 @@ export function planRelease(input: PlanInput, currentInterfaceConfig: string): P
       device: input.switch,
       purpose: 'port-restore',
       lines: restore,
-      undo: reRestrict,
+      undo: rebuild,
     },
     dhcpStep('dhcp-reservation', input.dhcp),
     ...bounceSteps(input),

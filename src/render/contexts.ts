@@ -12,6 +12,35 @@ export interface PortAcls {
   ip_acl: ConfigName;
 }
 
+/** An ACL source block (src/gateway/pool-acl.ts): `host A` when `wildcard` is null, else `A W`. */
+export interface AclSource {
+  address: IpAddress;
+  wildcard: IpAddress | null;
+}
+
+/** An ACL an interface binds: a name, or a number (`ip access-group 101 in`). */
+export type AclRef = ConfigName | number;
+
+/**
+ * `setup_gateway` / `setup_gateway_undo` (highalert setup, one VLAN): each part is null when the
+ * running config already has it; `created` says setup makes it from nothing (undo deletes it whole).
+ */
+export interface SetupGatewayContext {
+  acl: { name: ConfigName; created: boolean; add: AclSource[]; remove: AclSource[] } | null;
+  route_map: {
+    name: ConfigName;
+    seq: number;
+    created: boolean;
+    match_acl: ConfigName | null;
+    remove_match: AclRef[];
+    next_hop: IpAddress | null;
+    remove_next_hops: IpAddress[];
+    verify: boolean;
+    remove_verify: boolean;
+  } | null;
+  policy: { interface: InterfaceName; route_map: ConfigName } | null;
+}
+
 export interface TemplateContexts {
   quarantine_port: PortAcls & {
     port: InterfaceName;
@@ -25,10 +54,32 @@ export interface TemplateContexts {
     /** The port's inbound bindings before quarantine (null when it had none). */
     previous: { mac_acl: ConfigName | null; ip_acl: ConfigName | null };
   };
+  remove_port_acls: PortAcls;
   port_shutdown: { port: InterfaceName };
   port_no_shutdown: { port: InterfaceName };
   dhcp_reservation_add: { pool: ConfigName; ip: IpAddress; mask: string; mac: Mac };
   dhcp_reservation_remove: { pool: ConfigName };
+  setup_gateway: SetupGatewayContext;
+  setup_gateway_undo: SetupGatewayContext;
+  /** IOS DHCP server exclusion of the High-Alert range; `last` null for a single address. */
+  dhcp_exclude: { first: IpAddress; last: IpAddress | null; remove: boolean };
+  hold_gateway: {
+    acl: ConfigName;
+    interface: InterfaceName;
+    pool: AclSource[];
+    monitor: IpAddress;
+    bind: boolean;
+  };
+  unhold_gateway: {
+    acl: ConfigName;
+    interface: InterfaceName;
+    /** The SVI's inbound ACL before the hold; null when it had none. */
+    previous: AclRef | null;
+    /** The hold ACL is bound on the SVI now (rebind `previous`). */
+    bound: boolean;
+    /** The hold ACL exists now (delete it). */
+    acl_exists: boolean;
+  };
 }
 
 export type TemplateName = keyof TemplateContexts;

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { linesByDevice } from '../../src/model/plan.js';
+import { openState } from '../../src/state/index.js';
+import type { Lab } from '../../src/lab/index.js';
+import { configLinesReceived, labWithState, quarantineIn, releaseIn } from './quarantine-helpers.js';
+
+describe('quarantine and release against the lab over SSH', () => {
+  let lab: Lab;
+  let statePath: string;
+  before(async () => ({ lab, statePath } = await labWithState()));
+  after(async () => lab.stop());
+
+  test('quarantine isolates the host; release restores the port byte for byte', async () => {
+    const host = lab.hosts().find((h) => h.port === 'GigabitEthernet1/0/3')!;
+    const sw = lab.device(host.switch);
+    const gw = lab.device('lab-gw');
+    const portBefore = sw.interfaceConfig(host.port);
+    const normalIp = host.ip;
+
+    const q = await quarantineIn(lab, statePath, host.mac);
+    assert.equal(q.outcome, 'quarantined');
+    if (q.outcome !== 'quarantined') return;
+    assert.equal(q.quarantine.status, 'isolated');
+    assert.equal(q.quarantine.previousIp, normalIp);
+    const haIp = q.quarantine.highAlertIp!;
+    assert.match(haIp, /^10\.10\.0\.(24\d|250)$/);
+    assert.equal(lab.host(host.mac)!.ip, haIp, 'the host itself holds the High-Alert address');
+    const port = sw.interfaceConfig(host.port);
+    assert.match(port, /^ ip access-group HA-IP-\w+ in$/m);
+    assert.match(port, /^ mac access-group HA-MAC-\w+ in$/m);
+    assert.match(sw.runningConfig(), new RegExp(`permit ip host ${haIp.replaceAll('.', '\\.')} any`));
+    assert.match(
+      gw.runningConfig(),
+      /^ip dhcp pool HA-\w+\n host 10\.10\.0\.2\d\d 255\.255\.255\.0\n client-identifier 01/m,
+    );
+
+    const r = await releaseIn(lab, statePath, haIp);
+    assert.equal(r.outcome, 'released');
+    assert.equal(sw.interfaceConfig(host.port), portBefore, 'interface config identical to before');
+    assert.doesNotMatch(sw.runningConfig(), /HA-(IP|MAC)-/);
+    assert.doesNotMatch(gw.runningConfig(), /ip dhcp pool HA-/);
+    const back = lab.host(host.mac)!.ip;
+    assert.match(back, /^10\.10\.0\.1\d\d$/, `back in the normal pool (${back})`);
+    const state = openState(statePath);
+    assert.equal(state.activeQuarantineForMac(q.quarantine.mac), undefined);
+    assert.equal(state.getQuarantine(q.quarantine.id)?.status, 'released');
+    state.close();
+  });
+
+  test('idempotent: quarantining twice changes nothing the second time; releasing a free target too', async () => {
+    const host = lab.hosts()[0]!;
+    const first = await quarantineIn(lab, statePath, host.mac);
+    assert.equal(first.outcome, 'quarantined');
+    lab.devices.forEach((d) => d.clearReceived());
+    const second = await quarantineIn(lab, statePath, host.mac.toUpperCase().replaceAll(':', '-'));
+    assert.equal(second.outcome, 'already-quarantined');
+    assert.deepEqual(
+      lab.devices.flatMap((d) => configLinesReceived(d.received())),
+      [],
+      'nothing sent',
+    );
+    await releaseIn(lab, statePath, host.mac);
+    lab.devices.forEach((d) => d.clearReceived());
+    const again = await releaseIn(lab, statePath, host.mac);
+    assert.equal(again.outcome, 'not-quarantined');
+    assert.deepEqual(
+      lab.devices.flatMap((d) => configLinesReceived(d.received())),
+      [],
+    );
+  });
+
+  test('the dry-run lines are exactly what an apply sends, per device (quarantine and release)', async () => {
+    const host = lab.hosts()[1]!;
+    const dry = await quarantineIn(lab, statePath, host.mac, { dryRun: true });
+    assert.equal(dry.outcome, 'dry-run');
+    if (dry.outcome !== 'dry-run') return;
+    lab.devices.forEach((d) => d.clearReceived());
+    const applied = await quarantineIn(lab, statePath, host.mac);
+    assert.equal(applied.outcome, 'quarantined');
+    for (const [device, lines] of linesByDevice(dry.plan)) {
+      assert.deepEqual(
+        configLinesReceived(lab.device(device).received()),
+        lines,
+        `quarantine lines on ${device}`,
+      );
+    }
+    const dryRelease = await releaseIn(lab, statePath, host.mac, { dryRun: true });
+    assert.equal(dryRelease.outcome, 'dry-run');
+    if (dryRelease.outcome !== 'dry-run') return;
+    lab.devices.forEach((d) => d.clearReceived());
+    await releaseIn(lab, statePath, host.mac);
+    for (const [device, lines] of linesByDevice(dryRelease.plan)) {
+      assert.deepEqual(
+        configLinesReceived(lab.device(device).received()),
+        lines,
+        `release lines on ${device}`,
+      );
+    }
+  });
+});
