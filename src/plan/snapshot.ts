@@ -63,8 +63,32 @@ export function withBindings(
       if (line === undefined) out.splice(index, 1);
       else out[index] = line;
     } else if (line !== undefined) {
-      out.push(line);
+      out.splice(insertAt(out, line), 0, line);
     }
   }
   return out;
+}
+
+/** Interface subcommands in the order IOS prints them (running-config is not in entry order). */
+const IOS_ORDER = [
+  /^ description /,
+  /^ switchport /,
+  /^ ip address /,
+  /^ ip access-group /,
+  /^ mac access-group /,
+  /^ ip policy /,
+  /^ shutdown$/,
+];
+
+function rank(line: string): number {
+  const i = IOS_ORDER.findIndex((re) => re.test(line));
+  return i < 0 ? IOS_ORDER.length : i;
+}
+
+/** Where IOS would print `line` in the block: after every line that comes before it in IOS's order. */
+function insertAt(block: string[], line: string): number {
+  const r = rank(line);
+  let at = 1;
+  for (let i = 1; i < block.length; i++) if (rank(block[i]!) <= r) at = i + 1;
+  return at;
 }
