@@ -85,7 +85,7 @@ async function undoStep(step: PlanStep, deps: ApplyDeps): Promise<UndoRecord> {
   }
 }
 
-export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
+export async function applyPlan(plan: Pick<Plan, 'steps'>, deps: ApplyDeps): Promise<ApplyResult> {
   const sleep = deps.sleep ?? defaultSleep;
   const started: Array<{ step: PlanStep; journalId: number }> = [];
   const sent: Record<string, string[]> = {};

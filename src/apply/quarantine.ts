@@ -16,7 +16,7 @@ import { parseDuration } from '../values/duration.js';
 import { rangeAddresses, type IpAddress } from '../values/ip.js';
 import type { Mac } from '../values/mac.js';
 import { parseFreeText } from '../values/names.js';
-import { applyJournalled, dhcpPortFor, openRun, type RunContext, type RunRequest } from './context.js';
+import { applyPlanJournalled, dhcpPortFor, openRun, type RunContext, type RunRequest } from './context.js';
 import { renewAndVerify, type RenewOutcome } from './renew.js';
 
 export interface QuarantineRequest extends RunRequest {
@@ -233,7 +233,7 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
   });
   ctx.state.allocateHighAlertIp({ ...allocation, quarantineId: record.id });
   try {
-    const applied = await applyJournalled(ctx, op.id, plan, dhcpPortFor(backend, plan));
+    const applied = await applyPlanJournalled(ctx, op.id, plan, dhcpPortFor(backend, plan));
     await ctx.network.finish();
     const outcome = await renewAndVerify(ctx, backend, plan, located.vlan, {
       verify: req.verify,

@@ -10,7 +10,7 @@ import { planRelease } from '../plan/quarantine.js';
 import { interfaceBlock, takeSnapshot } from '../plan/snapshot.js';
 import type { JsonObject, QuarantineRecord } from '../state/types.js';
 import { parseFreeText } from '../values/names.js';
-import { applyJournalled, dhcpPortFor, openRun, type RunContext, type RunRequest } from './context.js';
+import { applyPlanJournalled, dhcpPortFor, openRun, type RunContext, type RunRequest } from './context.js';
 import { poolKey } from './quarantine.js';
 import { renewAndVerify, type RenewOutcome } from './renew.js';
 
@@ -140,7 +140,7 @@ async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome
   }
   ctx.state.updateQuarantine(record.id, { status: 'releasing' });
   try {
-    const applied = await applyJournalled(ctx, op.id, plan, dhcpPortFor(backend, plan));
+    const applied = await applyPlanJournalled(ctx, op.id, plan, dhcpPortFor(backend, plan));
     await ctx.network.finish();
     const outcome = await renewAndVerify(ctx, backend, plan, vlan, { verify: req.verify, expect: 'normal' });
     const updated = ctx.state.updateQuarantine(record.id, {

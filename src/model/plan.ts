@@ -12,7 +12,11 @@ export type ConfigPurpose =
   | 'port-restrict'
   | 'port-restore'
   | 'port-shutdown'
-  | 'port-no-shutdown';
+  | 'port-no-shutdown'
+  | 'dhcp-exclude'
+  | 'gateway-setup'
+  | 'gateway-hold'
+  | 'gateway-unhold';
 
 /** Config lines for one device, sent in config mode; `undo` restores what was there. */
 export interface ConfigStep {

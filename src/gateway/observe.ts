@@ -1,0 +1,40 @@
+/** Reading gateways and IOS DHCP servers before planning: `show running-config`, parsed. */
+import { parseShowAs, type RunningConfig } from '../devices/parsers/index.js';
+import type { ResolvedInventory } from '../inventory/types.js';
+import { sameInterface } from '../values/interface.js';
+import type { ConfigInterface } from '../devices/parsers/index.js';
+import { PolicyError } from '../errors.js';
+
+export interface ShowAccess {
+  show(device: string, command: string): Promise<string>;
+}
+
+export const RUNNING_CONFIG = 'show running-config';
+
+/** Reads and parses each device's running config once (concurrently; the Network limits it). */
+export async function readRunningConfigs(
+  inventory: Pick<ResolvedInventory, 'device'>,
+  net: ShowAccess,
+  devices: Iterable<string>,
+): Promise<Map<string, RunningConfig>> {
+  const names = [...new Set(devices)];
+  const texts = await Promise.all(names.map((d) => net.show(d, RUNNING_CONFIG)));
+  const out = new Map<string, RunningConfig>();
+  names.forEach((d, i) => {
+    const platform = inventory.device(d)?.platform ?? 'cisco_ios';
+    out.set(d, parseShowAs(platform, 'show running-config', RUNNING_CONFIG, texts[i]!).records[0]!);
+  });
+  return out;
+}
+
+/** The SVI in a parsed running config, or a clear error when the inventory names one that is not there. */
+export function findSvi(cfg: RunningConfig, device: string, name: string): ConfigInterface {
+  const svi = cfg.interfaces.find((i) => sameInterface(i.name, name));
+  if (!svi) {
+    throw new PolicyError('E_SVI_MISSING', `${device} has no interface ${name} in its running config`, {
+      device,
+      suggestions: [`Check the VLAN's gateway.interface in the inventory, or create ${name} on ${device}.`],
+    });
+  }
+  return svi;
+}
