@@ -52,9 +52,10 @@ function benchParser(label: string, command: string, folder: string): void {
   console.error(`  ${label}: done`);
 }
 
+/** Quarantine + release of the last host (not an inventory user: found by searching the MAC tables). */
 async function quarantineRelease(lab: Lab, runs: number): Promise<{ q: number; r: number }> {
   const statePath = path.join(lab.dir, 'bench.db');
-  const mac = lab.hosts()[0]!.mac;
+  const mac = lab.hosts().at(-1)!.mac;
   const base = { inventoryPath: lab.inventoryPath, statePath, operator: 'bench', commandLine: 'bench' };
   const qs: number[] = [];
   const rs: number[] = [];

@@ -1,0 +1,88 @@
+/**
+ * A small JSON POST with retries (exponential backoff) for the decision-controller webhook: global
+ * fetch, one timeout per attempt (AbortSignal.timeout). Never throws; never puts header values
+ * (the auth token) in its result or messages.
+ */
+
+export interface PostOptions {
+  /** Extra request headers (the auth header). Their values are never echoed. */
+  headers?: Record<string, string>;
+  /** Attempts in all, the first included. Default 4: the first, then after 0.5 s, 1 s, 2 s. */
+  attempts?: number;
+  /** Wait before the second attempt; doubled for each further one. Default 500 ms. */
+  baseDelayMs?: number;
+  /** Per attempt. Default 5 s. */
+  timeoutMs?: number;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
+}
+
+export interface PostResult {
+  readonly ok: boolean;
+  readonly attempts: number;
+  /** The last HTTP status, or null when no response came back (refused, timeout, DNS). */
+  readonly status: number | null;
+  /** Why the last attempt failed, for people and the state store; null on success. */
+  readonly error: string | null;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The URL without user:password@ (an inventory URL could carry them), query and fragment. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+/** Worth trying again: no response, a timeout, 408, 429 or a 5xx. Other 4xx will not change by retrying. */
+function retryable(status: number | null): boolean {
+  return status === null || status === 408 || status === 429 || status >= 500;
+}
+
+/** Why a fetch threw, without the URL's credentials or query (fetch's own messages quote the URL). */
+function describe(err: unknown, url: string): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timed out';
+  const cause = e?.cause;
+  const text = cause?.message ?? cause?.code ?? e?.message ?? String(err);
+  return text.replaceAll(url, safeUrl(url)).replace(/(\w+:\/\/)[^/@\s]*@/g, '$1');
+}
+
+export async function postJson(url: string, body: unknown, options: PostOptions = {}): Promise<PostResult> {
+  const attempts = Math.max(1, options.attempts ?? 4);
+  const baseDelayMs = options.baseDelayMs ?? 500;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const wait = options.sleep ?? sleep;
+  const doFetch = options.fetch ?? fetch;
+  const text = JSON.stringify(body);
+  const where = safeUrl(url);
+  let status: number | null = null;
+  let error = 'not tried';
+  for (let i = 1; i <= attempts; i++) {
+    try {
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...options.headers },
+        body: text,
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
+      status = res.status;
+      // Drain the body so the connection is released; its content is not needed.
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.ok) return { ok: true, attempts: i, status, error: null };
+      error = `POST ${where}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+    } catch (err) {
+      status = null;
+      error = `POST ${where}: ${describe(err, url)}`;
+    }
+    if (!retryable(status)) return { ok: false, attempts: i, status, error };
+    if (i < attempts) await wait(baseDelayMs * 2 ** (i - 1));
+  }
+  return { ok: false, attempts, status, error };
+}
