@@ -7,7 +7,7 @@ import { loadInventory } from '../inventory/index.js';
 import type { ResolvedInventory } from '../inventory/types.js';
 import type { DhcpStep, Plan } from '../model/plan.js';
 import { parseIp } from '../values/ip.js';
-import { parseMac } from '../values/mac.js';
+import { parseMac, type Mac } from '../values/mac.js';
 import { openState } from '../state/index.js';
 import type { StateStore } from '../state/store.js';
 import type { ConnectionParams } from '../devices/connect.js';
@@ -85,4 +85,23 @@ export function applyPlanJournalled(ctx: RunContext, opId: number, plan: Plan, d
     dhcp,
     progress: ctx.progress,
   });
+}
+
+/** One audit-trail entry for this run (who, the command line, the target, the lines sent). */
+export function auditRun(
+  ctx: RunContext,
+  req: RunRequest & { target: string },
+  entry: { action: string; mac: Mac; operationId: number; lines?: Record<string, string[]>; result: string },
+): void {
+  ctx.state.appendAudit({
+    operator: req.operator,
+    commandLine: req.commandLine,
+    target: req.target,
+    ...entry,
+  });
+}
+
+/** The first line of an error, for the audit trail. */
+export function failure(err: unknown): string {
+  return `failed: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`;
 }

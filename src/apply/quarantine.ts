@@ -16,7 +16,15 @@ import { parseDuration } from '../values/duration.js';
 import { rangeAddresses, type IpAddress } from '../values/ip.js';
 import type { Mac } from '../values/mac.js';
 import { parseFreeText } from '../values/names.js';
-import { applyPlanJournalled, dhcpPortFor, openRun, type RunContext, type RunRequest } from './context.js';
+import {
+  applyPlanJournalled,
+  auditRun,
+  dhcpPortFor,
+  failure,
+  openRun,
+  type RunContext,
+  type RunRequest,
+} from './context.js';
 import { renewAndVerify, type RenewOutcome } from './renew.js';
 
 export interface QuarantineRequest extends RunRequest {
@@ -245,11 +253,8 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
       details: { renew: JSON.parse(JSON.stringify(outcome)) as JsonObject },
     });
     ctx.state.finishOperation(op.id, 'done');
-    ctx.state.appendAudit({
-      operator: req.operator,
-      commandLine: req.commandLine,
+    auditRun(ctx, req, {
       action: 'quarantine',
-      target: req.target,
       mac: located.mac,
       operationId: op.id,
       lines: applied.sent,
@@ -260,15 +265,7 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
     ctx.state.updateQuarantine(record.id, { status: 'rolled-back' });
     ctx.state.releaseAllocation(allocation.pool, located.mac);
     ctx.state.finishOperation(op.id, 'rolled-back');
-    ctx.state.appendAudit({
-      operator: req.operator,
-      commandLine: req.commandLine,
-      action: 'quarantine',
-      target: req.target,
-      mac: located.mac,
-      operationId: op.id,
-      result: `failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
-    });
+    auditRun(ctx, req, { action: 'quarantine', mac: located.mac, operationId: op.id, result: failure(err) });
     throw err;
   }
 }

@@ -10,7 +10,15 @@ import { planRelease } from '../plan/quarantine.js';
 import { interfaceBlock, takeSnapshot } from '../plan/snapshot.js';
 import type { JsonObject, QuarantineRecord } from '../state/types.js';
 import { parseFreeText } from '../values/names.js';
-import { applyPlanJournalled, dhcpPortFor, openRun, type RunContext, type RunRequest } from './context.js';
+import {
+  applyPlanJournalled,
+  auditRun,
+  dhcpPortFor,
+  failure,
+  openRun,
+  type RunContext,
+  type RunRequest,
+} from './context.js';
 import { poolKey } from './quarantine.js';
 import { renewAndVerify, type RenewOutcome } from './renew.js';
 
@@ -149,11 +157,8 @@ async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome
     });
     ctx.state.releaseAllocation(poolKey(vlan), record.mac);
     ctx.state.finishOperation(op.id, 'done');
-    ctx.state.appendAudit({
-      operator: req.operator,
-      commandLine: req.commandLine,
+    auditRun(ctx, req, {
       action: 'release',
-      target: req.target,
       mac: record.mac,
       operationId: op.id,
       lines: applied.sent,
@@ -163,15 +168,7 @@ async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome
   } catch (err) {
     ctx.state.updateQuarantine(record.id, { status: record.status });
     ctx.state.finishOperation(op.id, 'rolled-back');
-    ctx.state.appendAudit({
-      operator: req.operator,
-      commandLine: req.commandLine,
-      action: 'release',
-      target: req.target,
-      mac: record.mac,
-      operationId: op.id,
-      result: `failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
-    });
+    auditRun(ctx, req, { action: 'release', mac: record.mac, operationId: op.id, result: failure(err) });
     throw err;
   }
 }

@@ -7,31 +7,12 @@ import type { RenewMethod } from '../model/plan.js';
 import type { StateStore } from '../state/store.js';
 import { INACTIVE_STATUSES, type QuarantineRecord, type QuarantineStatus } from '../state/types.js';
 import { openGroupContext } from './context.js';
-import { loadRelease, runRelease, type ReleaseFn } from './release-port.js';
+import { loadRelease, runRelease, type ReleasingDeps, type ReleasingRequest } from './release-port.js';
 import { isExpired } from './status.js';
 import type { ExpireResult, ExpireRow } from './types.js';
 
-export interface ExpireRequest {
-  inventoryPath: string;
-  statePath?: string | undefined;
-  dryRun: boolean;
-  yes: boolean;
-  json: boolean;
-  /** Passed to release: how the device renews (default: the quarantine's, else the inventory's). */
-  renew?: RenewMethod | undefined;
-  /** Passed to release: wait until the device is back in the normal pool. Default true. */
-  verify?: boolean | undefined;
-  operator: string;
-  commandLine: string;
-  progress?: (line: string) => void;
-}
-
-export interface ExpireDeps {
-  release?: ReleaseFn;
-  /** Asked before releasing (see src/cli/confirm.ts); false cancels. */
-  confirm?: (question: string) => Promise<boolean>;
-  now?: () => Date;
-}
+export type ExpireRequest = ReleasingRequest;
+export type ExpireDeps = ReleasingDeps;
 
 /** Statuses of a quarantine some operation is still working on (or was, when it died). */
 const BUSY: readonly QuarantineStatus[] = ['applying', 'releasing'];

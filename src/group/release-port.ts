@@ -1,3 +1,4 @@
+import type { RenewMethod } from '../model/plan.js';
 /**
  * The seam to release (src/apply/release.ts): `verdict --benign` and `expire` call it through
  * {@link ReleaseFn} so tests inject their own, and turn its outcome or error into data.
@@ -39,4 +40,28 @@ export async function runRelease(release: ReleaseFn, request: ReleaseRequest): P
     const e = err instanceof HighAlertError ? err : new InternalError(err);
     return { ok: false, exitCode: e.exitCode, outcome: null, error: errorJson(e) };
   }
+}
+
+/** What expire and verdict share: they may release, so they take release's options. */
+export interface ReleasingRequest {
+  inventoryPath: string;
+  statePath?: string | undefined;
+  dryRun: boolean;
+  yes: boolean;
+  json: boolean;
+  /** Passed to release: how the device renews (default: the quarantine's, else the inventory's). */
+  renew?: RenewMethod | undefined;
+  /** Passed to release: wait until the device is back in the normal pool. Default true. */
+  verify?: boolean | undefined;
+  operator: string;
+  commandLine: string;
+  progress?: (line: string) => void;
+}
+
+/** Injected in tests: the release to call, the confirmation to ask, the clock. */
+export interface ReleasingDeps {
+  release?: ReleaseFn;
+  /** Asked before releasing (see src/cli/confirm.ts); false cancels. */
+  confirm?: (question: string) => Promise<boolean>;
+  now?: () => Date;
 }

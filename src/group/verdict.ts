@@ -14,36 +14,26 @@ import {
   type Verdict,
 } from '../state/types.js';
 import { openGroupContext, requireQuarantine } from './context.js';
-import { loadRelease, runRelease, type ReleaseFn, type ReleaseRequest } from './release-port.js';
+import {
+  loadRelease,
+  runRelease,
+  type ReleaseRequest,
+  type ReleasingDeps,
+  type ReleasingRequest,
+} from './release-port.js';
 import { buildReport, flushReports, noController, writeReportFile, type FlushOptions } from './report.js';
 import type { FlushResult, VerdictResult } from './types.js';
 import type { PostOptions } from './webhook.js';
 
-export interface VerdictRequest {
-  inventoryPath: string;
-  statePath?: string | undefined;
+export interface VerdictRequest extends ReleasingRequest {
   target: string;
   verdict: Verdict;
   note?: string | undefined;
   /** Malicious: write the report here instead of posting it. */
   reportFile?: string | undefined;
-  dryRun: boolean;
-  yes: boolean;
-  json: boolean;
-  /** Passed to release: how the device renews (default: the quarantine's, else the inventory's). */
-  renew?: RenewMethod | undefined;
-  /** Passed to release: wait until the device is back in the normal pool. Default true. */
-  verify?: boolean | undefined;
-  operator: string;
-  commandLine: string;
-  progress?: (line: string) => void;
 }
 
-export interface VerdictDeps {
-  release?: ReleaseFn;
-  /** Asked before a benign verdict releases (see src/cli/confirm.ts); false cancels. */
-  confirm?: (question: string) => Promise<boolean>;
-  now?: () => Date;
+export interface VerdictDeps extends ReleasingDeps {
   env?: NodeJS.ProcessEnv;
   post?: PostOptions;
 }
