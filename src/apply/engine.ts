@@ -85,6 +85,15 @@ async function undoStep(step: PlanStep, deps: ApplyDeps): Promise<UndoRecord> {
   }
 }
 
+/**
+ * A failed DHCP API step whose backend says it changed nothing (`details.changed === false`, e.g.
+ * Kea refused the configuration or stopped answering before the write) has nothing to undo; an
+ * undo against a server that stopped answering would report the rollback incomplete for nothing.
+ */
+function nothingToUndo(step: PlanStep, error: HighAlertError): boolean {
+  return step.kind !== 'config' && error.details?.changed === false;
+}
+
 export async function applyPlan(plan: Pick<Plan, 'steps'>, deps: ApplyDeps): Promise<ApplyResult> {
   const sleep = deps.sleep ?? defaultSleep;
   const started: Array<{ step: PlanStep; journalId: number }> = [];
@@ -102,7 +111,10 @@ export async function applyPlan(plan: Pick<Plan, 'steps'>, deps: ApplyDeps): Pro
       const undone: UndoRecord[] = [];
       for (const { step: s, journalId: id } of [...started].reverse()) {
         deps.progress?.({ step: s, phase: 'undo' });
-        const record = await undoStep(s, deps);
+        const record =
+          s === step && nothingToUndo(s, error)
+            ? { step: s.id, device: where(s), ok: true }
+            : await undoStep(s, deps);
         if (record.ok) deps.journal.undone(id);
         else deps.journal.undoFailed(id, record.error ?? 'unknown');
         undone.push(record);

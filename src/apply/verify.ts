@@ -24,9 +24,8 @@ export async function pollUntil(
 ): Promise<VerifyOutcome> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = Date.now();
-  let last: Sighting[] = [];
   for (;;) {
-    last = await look();
+    const last = await look();
     const hit = last.find((s) => s.ip !== null && wanted(s.ip));
     const elapsedMs = Date.now() - started;
     const seen = last.map((s) => ({

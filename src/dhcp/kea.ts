@@ -100,6 +100,12 @@ export class KeaBackend implements DhcpBackend {
   readonly #transport: KeaTransport;
   readonly #options: KeaBackendOptions;
   #capabilities: Promise<KeaCapabilities> | undefined;
+  /**
+   * Set once a reservation change may have reached the server (config-set, reservation-add/-del
+   * sent) and not been taken back; while it is false a failure changed nothing. Reservation changes
+   * run one at a time (the writer lock), so one flag per backend is enough.
+   */
+  #mayHaveWritten = false;
 
   constructor(options: KeaBackendOptions) {
     this.name = options.name;
@@ -248,15 +254,18 @@ export class KeaBackend implements DhcpBackend {
         },
       );
     }
+    this.#mayHaveWritten = true;
     const set = await this.#transport.send('config-set', newConfig);
     if (set.result !== KEA_RESULT.SUCCESS) {
       // Kea keeps the old configuration when config-set fails.
+      this.#mayHaveWritten = false;
       throw this.#commandError('config-set', set, '; the running configuration was kept');
     }
     const written = await this.#transport.send('config-write');
     if (written.result !== KEA_RESULT.SUCCESS) {
       const restore = await this.#transport.send('config-set', oldConfig).catch((e: unknown) => e);
       const restored = !(restore instanceof Error) && (restore as KeaResponse).result === KEA_RESULT.SUCCESS;
+      if (restored) this.#mayHaveWritten = false;
       throw this.#commandError(
         'config-write',
         written,
@@ -403,15 +412,41 @@ export class KeaBackend implements DhcpBackend {
   }
 
   async addReservation(r: Reservation): Promise<KeaChange> {
-    return this.#lock(async () =>
-      (await this.#useHostCmds()) ? this.#addHostCmds(r) : this.#editConfig('add', r),
+    return this.#lock(() =>
+      this.#markUnchanged(async () =>
+        (await this.#useHostCmds()) ? this.#addHostCmds(r) : this.#editConfig('add', r),
+      ),
     );
   }
 
   async removeReservation(r: Reservation): Promise<KeaChange> {
-    return this.#lock(async () =>
-      (await this.#useHostCmds()) ? this.#removeHostCmds(r) : this.#editConfig('remove', r),
+    return this.#lock(() =>
+      this.#markUnchanged(async () =>
+        (await this.#useHostCmds()) ? this.#removeHostCmds(r) : this.#editConfig('remove', r),
+      ),
     );
+  }
+
+  /**
+   * Runs a reservation change. A failure before anything could have been written (unreachable,
+   * refused by config-test, a conflict, or a write Kea refused or that was taken back) is marked
+   * `details.changed: false`, so that a rollback knows there is nothing to undo on this server.
+   */
+  async #markUnchanged<T>(fn: () => Promise<T>): Promise<T> {
+    this.#mayHaveWritten = false;
+    try {
+      return await fn();
+    } catch (err) {
+      if (this.#mayHaveWritten || !(err instanceof DhcpBackendError)) throw err;
+      throw new DhcpBackendError(err.code, err.message, {
+        ...(err.device === undefined ? {} : { device: err.device }),
+        suggestions: err.suggestions,
+        details: { ...err.details, changed: false },
+        cause: err,
+      });
+    } finally {
+      this.#mayHaveWritten = false;
+    }
   }
 
   async #editConfig(action: 'add' | 'remove', r: Reservation): Promise<KeaChange> {
@@ -453,6 +488,7 @@ export class KeaBackend implements DhcpBackend {
     if (written.result === KEA_RESULT.SUCCESS) return;
     const undone = await undo().catch((e: unknown) => e);
     const ok = !(undone instanceof Error) && (undone as KeaResponse).result === KEA_RESULT.SUCCESS;
+    if (ok) this.#mayHaveWritten = false;
     throw this.#commandError(
       'config-write',
       written,
@@ -476,6 +512,7 @@ export class KeaBackend implements DhcpBackend {
     const check = checkAdd(await this.#hostEntries(loc.id), r, loc.text);
     if (!check.ok) throw this.#conflictError(check, r);
     if (check.present) return this.#change('add', r, false, loc.id, loc.text);
+    this.#mayHaveWritten = true;
     await this.command('reservation-add', {
       reservation: { 'subnet-id': loc.id, ...reservationEntry(r) },
       'operation-target': this.#target(),
@@ -499,6 +536,7 @@ export class KeaBackend implements DhcpBackend {
     const check = checkRemove(await this.#hostEntries(loc.id), r, loc.text);
     if (!check.ok) throw this.#conflictError(check, r);
     if (!check.present) return this.#change('remove', r, false, loc.id, loc.text);
+    this.#mayHaveWritten = true;
     await this.command('reservation-del', this.#delArgs(loc.id, r));
     await this.#persistIfPrimary(() =>
       this.#transport.send('reservation-add', {

@@ -3,7 +3,6 @@
  * malicious — for cron. One failure does not stop the rest (Nornir style): each target gets a row.
  */
 import { EXIT, ValidationError } from '../errors.js';
-import type { RenewMethod } from '../model/plan.js';
 import type { StateStore } from '../state/store.js';
 import { INACTIVE_STATUSES, type QuarantineRecord, type QuarantineStatus } from '../state/types.js';
 import { openGroupContext } from './context.js';

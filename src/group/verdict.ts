@@ -5,7 +5,6 @@
  */
 import { ValidationError } from '../errors.js';
 import type { DecisionController, ResolvedInventory } from '../inventory/types.js';
-import type { RenewMethod } from '../model/plan.js';
 import type { StateStore } from '../state/store.js';
 import {
   INACTIVE_STATUSES,

@@ -6,9 +6,12 @@ export const DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m
 export function parseDuration(input: string, what = 'duration'): number {
   const m = /^(\d{1,6})([smhd])$/.exec(input.trim());
   if (!m || Number(m[1]) === 0) {
-    throw new ValidationError(`${what} ${JSON.stringify(input)} is not a duration such as 90s, 30m, 24h or 7d`, {
-      code: 'E_BAD_DURATION',
-    });
+    throw new ValidationError(
+      `${what} ${JSON.stringify(input)} is not a duration such as 90s, 30m, 24h or 7d`,
+      {
+        code: 'E_BAD_DURATION',
+      },
+    );
   }
   return Number(m[1]) * DURATION_UNIT_SECONDS[m[2]!]!;
 }

@@ -110,6 +110,7 @@ test('property: any accepted reason renders to lines without control characters,
         high_alert_ip: parseIp('10.20.0.240'),
         remark,
       });
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
       return lines.length === 9 && lines.every((l) => !/[\x00-\x1f\x7f?;]/.test(l));
     }),
   );
