@@ -81,6 +81,25 @@ describe('quarantine CLI against the lab', () => {
     );
   });
 
+  test('--dry-run prints a plain diff (no colour in a pipe) and sends nothing; no secret in any output', async () => {
+    lab.devices.forEach((d) => d.clearReceived());
+    const r = await cli('quarantine', lab.hosts()[0]!.mac, '--dry-run');
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!(r.stdout + r.stderr).includes('\u001b['), 'no ANSI escape');
+    assert.match(r.stdout, /^\+ ip access-group HA-IP-\w+ in$/m);
+    assert.match(r.stdout, /Lines an apply sends/);
+    assert.deepEqual(
+      lab.devices.flatMap((d) => configLinesReceived(d.received())),
+      [],
+    );
+    const json = await cli('quarantine', lab.hosts()[0]!.mac, '--dry-run', '--json');
+    const plan = (JSON.parse(json.stdout) as { plan: { steps: unknown[] } }).plan;
+    assert.ok(plan.steps.length >= 3);
+    for (const out of [r.stdout, r.stderr, json.stdout, json.stderr, await readFile(statePath, 'latin1')]) {
+      assert.ok(!out.includes(lab.password) && !out.includes(lab.enableSecret), 'no secret in any output');
+    }
+  });
+
   test('ten processes at once on ten targets get ten distinct High-Alert addresses', async () => {
     const targets = lab.hosts().slice(0, 10);
     const results = await Promise.all(targets.map((h) => cli('quarantine', h.mac, '--yes', '--json')));
