@@ -89,12 +89,16 @@ function refusePortProblems(
 
 async function freeAddresses(ctx: RunContext, backend: DhcpBackend, vlan: ResolvedVlan, located: Located) {
   const scope = scopeOf(vlan);
-  const [reservations, leases] = await Promise.all([
+  const [reservations, leases, reserved] = await Promise.all([
     backend.listReservations(scope),
     backend.listLeases(scope),
+    backend.reservedAddresses?.(scope) ?? [],
   ]);
+  const own = new Set<string>(reservations.filter((r) => r.mac === located.mac).map((r) => r.ip));
   const exclude = new Set<string>([
     ...reservations.filter((r) => r.mac !== located.mac).map((r) => r.ip),
+    // Also addresses reserved by client-id, DUID, … (not in listReservations, which is by MAC).
+    ...reserved.filter((ip) => !own.has(ip)),
     ...leases.filter((l) => l.mac !== located.mac).map((l) => l.ip),
   ]);
   const candidates = [...rangeAddresses(vlan.highAlertPool.range, 65_536)].filter(
@@ -238,6 +242,8 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
     status: 'applying',
     renewMethod: renew,
     evidence: plan.evidence.map((e) => ({ ...e })),
+    // `audit` renders the expected MAC ACL from the record: it must know the MACs kept permitted.
+    details: { sharedMacs: req.allowSharedPort ? [...located.otherMacs] : [] },
   });
   ctx.state.allocateHighAlertIp({ ...allocation, quarantineId: record.id });
   try {
@@ -250,7 +256,7 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
     const status = outcome.verified ? 'isolated' : 'pending-renew';
     const updated = ctx.state.updateQuarantine(record.id, {
       status,
-      details: { renew: JSON.parse(JSON.stringify(outcome)) as JsonObject },
+      details: { ...record.details, renew: JSON.parse(JSON.stringify(outcome)) as JsonObject },
     });
     ctx.state.finishOperation(op.id, 'done');
     auditRun(ctx, req, {

@@ -50,6 +50,12 @@ export interface DhcpBackend {
   readonly kind: 'kea' | 'cisco_ios';
   /** Every reservation in the scope. */
   listReservations(scope: DhcpScope): Promise<Reservation[]>;
+  /**
+   * Every address reserved in the scope, whatever identifies the host (hw-address, client-id,
+   * DUID, circuit-id, …): addresses never to hand out. Optional: without it, the addresses of
+   * listReservations are all that is known.
+   */
+  reservedAddresses?(scope: DhcpScope): Promise<IpAddress[]>;
   /** Current leases in the scope (may be empty when the backend cannot tell). */
   listLeases(scope: DhcpScope): Promise<Lease[]>;
   leaseForMac(mac: Mac, scope: DhcpScope): Promise<Lease | undefined>;

@@ -167,6 +167,14 @@ export function reservationsFromEntries(entries: unknown, scope: DhcpScope): Res
   return out;
 }
 
+/** Every reserved address in a list of Kea host entries, whatever identifies the host. */
+export function reservedIpsFromEntries(entries: unknown): IpAddress[] {
+  return objects(entries).flatMap((e) => {
+    const ip = entryIp(e);
+    return ip === undefined ? [] : [ip];
+  });
+}
+
 /** Every MAC → IPv4 reservation of the scope's subnet. */
 export function listReservationsInConfig(config: unknown, scope: DhcpScope): Reservation[] | Conflict {
   const loc = locateSubnet(config, scope);

@@ -9,7 +9,7 @@
  */
 import type { DhcpBackend, DhcpChange, DhcpScope, Lease, Reservation } from './backend.js';
 import { DhcpBackendError } from '../errors.js';
-import { cidrContains, parseCidr, tryParseIp, type IpRange } from '../values/ip.js';
+import { cidrContains, parseCidr, tryParseIp, type IpAddress, type IpRange } from '../values/ip.js';
 import { tryParseMac, type Mac } from '../values/mac.js';
 import {
   HttpTransport,
@@ -32,6 +32,7 @@ import {
   removeReservationFromConfig,
   reservationEntry,
   reservationsFromEntries,
+  reservedIpsFromEntries,
   subnetLabel,
   type Conflict,
   type EditResult,
@@ -322,6 +323,17 @@ export class KeaBackend implements DhcpBackend {
     const list = listReservationsInConfig(await this.getConfig(), scope);
     if (isConflict(list)) throw this.#conflictError(list);
     return list;
+  }
+
+  /** Every reserved address of the scope's subnet, also those of client-id/DUID/… reservations. */
+  async reservedAddresses(scope: DhcpScope): Promise<IpAddress[]> {
+    if (await this.#useHostCmds()) {
+      const loc = await this.#locate(scope);
+      return reservedIpsFromEntries(await this.#hostEntries(loc.id));
+    }
+    const loc = locateSubnet(await this.getConfig(), scope);
+    if (isConflict(loc)) throw this.#conflictError(loc);
+    return reservedIpsFromEntries(loc.subnet.reservations);
   }
 
   #toLease(v: unknown): Lease | undefined {
