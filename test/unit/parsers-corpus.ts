@@ -7,6 +7,7 @@
  * sorted lists. Used by test/unit/parsers.test.ts and test/parsers-report.ts.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -28,7 +29,13 @@ import {
 } from '../../src/devices/parsers/index.js';
 import { tryParseInterface, tryParseMac } from '../../src/values/index.js';
 
-export const DEFAULT_CORPUS = process.env.HIGHALERT_CORPUS ?? '/work/shared/corpus';
+/** The shared corpus: $HIGHALERT_CORPUS, else `shared/corpus` beside the repository (as CI lays it). */
+export const DEFAULT_CORPUS =
+  process.env.HIGHALERT_CORPUS ??
+  [join(fileURLToPath(new URL('../../..', import.meta.url)), 'shared', 'corpus'), '/work/shared/corpus'].find(
+    (d) => existsSync(d),
+  ) ??
+  '../shared/corpus';
 
 type Source = 'ntc' | 'genie' | 'napalm';
 type Obj = Record<string, unknown>;
