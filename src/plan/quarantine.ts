@@ -34,7 +34,7 @@ export interface PlanInput {
   readonly evidence: readonly Evidence[];
 }
 
-function dhcpStep(id: string, change: DhcpChange): PlanStep {
+export function dhcpStep(id: string, change: DhcpChange): PlanStep {
   if (change.device) {
     return {
       kind: 'config',
@@ -93,7 +93,7 @@ function aclBlocks(lines: string[]): string[] {
   return i < 0 ? lines : lines.slice(0, i);
 }
 
-function dhcpDiff(change: DhcpChange): ConfigDiff {
+export function dhcpDiff(change: DhcpChange): ConfigDiff {
   const text = change.device ? change.device.lines : change.preview;
   const [before, after] = change.action === 'add' ? ['', text.join('\n')] : [text.join('\n'), ''];
   return {

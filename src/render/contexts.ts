@@ -41,7 +41,23 @@ export interface SetupGatewayContext {
   policy: { interface: InterfaceName; route_map: ConfigName } | null;
 }
 
+/** A port's inbound ACL binding, as `audit_acls` changes it. */
+export interface AclBinding {
+  kind: 'mac' | 'ip';
+  name: AclRef;
+}
+
 export interface TemplateContexts {
+  /**
+   * `highalert audit --fix` and its rollback: unbind ACLs from ports, delete ACLs, (re)create ACLs
+   * from entries, bind ACLs to ports, in that order.
+   */
+  audit_acls: {
+    unbind: { port: InterfaceName; acls: AclBinding[] }[];
+    remove: { kind: 'mac' | 'ip'; name: ConfigName }[];
+    create: { kind: 'mac' | 'ip'; name: ConfigName; entries: string[] }[];
+    bind: { port: InterfaceName; acls: AclBinding[] }[];
+  };
   quarantine_port: PortAcls & {
     port: InterfaceName;
     mac: Mac;

@@ -116,7 +116,7 @@ export interface QuarantineFilter {
 // operations and journal
 
 export type OperationKind =
-  'quarantine' | 'release' | 'renew' | 'verdict' | 'hold' | 'unhold' | 'setup' | 'recover';
+  'quarantine' | 'release' | 'renew' | 'verdict' | 'hold' | 'unhold' | 'setup' | 'recover' | 'audit';
 export type OperationStatus = 'running' | 'done' | 'rolled-back' | 'failed' | 'abandoned';
 
 export interface OperationRecord {
