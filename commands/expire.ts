@@ -1,5 +1,5 @@
-import { BaseCommand, commandLine, operatorName } from '../src/cli/base-command.js';
-import { changeFlags } from '../src/cli/change-flags.js';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { changeFlags, changeRequest } from '../src/cli/change-flags.js';
 import type { ExpireResult } from '../src/group/types.js';
 
 export default class Expire extends BaseCommand {
@@ -24,16 +24,7 @@ export default class Expire extends BaseCommand {
     const json = this.jsonEnabled();
     const result = await expire(
       {
-        inventoryPath: flags.inventory,
-        statePath: flags.state,
-        dryRun: flags['dry-run'],
-        yes: flags.yes,
-        json,
-        renew: flags.renew,
-        verify: flags.verify,
-        operator: await operatorName(),
-        commandLine: commandLine(['expire', ...this.argv]),
-        ...(json ? {} : { progress: (line: string) => process.stderr.write(`${line}\n`) }),
+        ...(await changeRequest(flags, json, ['expire', ...this.argv])),
       },
       { confirm: (question) => confirmOrRefuse({ yes: flags.yes, json, question }) },
     );

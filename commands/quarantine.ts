@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand, commandLine, operatorName } from '../src/cli/base-command.js';
-import { changeFlags } from '../src/cli/change-flags.js';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { changeFlags, changeRequest } from '../src/cli/change-flags.js';
 import type { QuarantineOutcome } from '../src/apply/quarantine.js';
 
 export default class Quarantine extends BaseCommand {
@@ -59,16 +59,10 @@ is undone and the command exits 3. Quarantining a quarantined device changes not
     const json = this.jsonEnabled();
     const c = colorFor();
     const outcome = await quarantine({
-      inventoryPath: flags.inventory,
-      ...(flags.state ? { statePath: flags.state } : {}),
-      operator: await operatorName(),
-      commandLine: commandLine([this.id ?? 'quarantine', ...this.argv]),
+      ...(await changeRequest(flags, json, ['quarantine', ...this.argv])),
       target: args.target,
       ...(flags.reason === undefined ? {} : { reason: flags.reason }),
-      ...(flags.renew === undefined ? {} : { renew: flags.renew }),
       ...(flags.ttl === undefined ? {} : { ttl: flags.ttl }),
-      dryRun: flags['dry-run'],
-      verify: flags.verify,
       allowSharedPort: flags['allow-shared-port'],
       progress: (line) => json || process.stderr.write(`${c.dim(line)}\n`),
       confirm: async (plan) => {

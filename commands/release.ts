@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
-import { BaseCommand, commandLine, operatorName } from '../src/cli/base-command.js';
-import { changeFlags } from '../src/cli/change-flags.js';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { changeFlags, changeRequest } from '../src/cli/change-flags.js';
 import type { ReleaseOutcome } from '../src/apply/release.js';
 
 export default class Release extends BaseCommand {
@@ -40,16 +40,8 @@ nothing (exit 0).`;
     const json = this.jsonEnabled();
     const c = colorFor();
     const outcome = await release({
-      inventoryPath: flags.inventory,
-      ...(flags.state ? { statePath: flags.state } : {}),
-      operator: await operatorName(),
-      commandLine: commandLine([this.id ?? 'release', ...this.argv]),
+      ...(await changeRequest(flags, json, ['release', ...this.argv])),
       target: args.target,
-      ...(flags.renew === undefined ? {} : { renew: flags.renew }),
-      dryRun: flags['dry-run'],
-      yes: flags.yes,
-      json,
-      verify: flags.verify,
       progress: (line) => json || process.stderr.write(`${c.dim(line)}\n`),
       confirm: async (plan) => {
         if (!json) this.log(formatPlan(plan, c) + '\n');

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand, commandLine, operatorName } from '../src/cli/base-command.js';
-import { changeFlags } from '../src/cli/change-flags.js';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { changeFlags, changeRequest } from '../src/cli/change-flags.js';
 import type { VerdictResult } from '../src/group/types.js';
 
 export default class Verdict extends BaseCommand {
@@ -45,20 +45,11 @@ export default class Verdict extends BaseCommand {
     const json = this.jsonEnabled();
     const result = await verdict(
       {
-        inventoryPath: flags.inventory,
-        statePath: flags.state,
+        ...(await changeRequest(flags, json, ['verdict', ...this.argv])),
         target: args.target,
         verdict: flags.malicious ? 'malicious' : 'benign',
         note: flags.note,
         reportFile: flags['report-file'],
-        dryRun: flags['dry-run'],
-        yes: flags.yes,
-        json,
-        renew: flags.renew,
-        verify: flags.verify,
-        operator: await operatorName(),
-        commandLine: commandLine(['verdict', ...this.argv]),
-        ...(json ? {} : { progress: (line: string) => process.stderr.write(`${line}\n`) }),
       },
       { confirm: (question) => confirmOrRefuse({ yes: flags.yes, json, question }) },
     );

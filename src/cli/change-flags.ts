@@ -1,7 +1,7 @@
 /** Flags every command that changes devices shares: preview, consent, renew, verify. */
 import { Flags } from '@oclif/core';
 import { RENEW_METHODS, type RenewMethod } from '../model/plan.js';
-import { inventoryFlag, stateFlag } from './base-command.js';
+import { commandLine, inventoryFlag, operatorName, stateFlag } from './base-command.js';
 
 export const changeFlags = {
   inventory: inventoryFlag,
@@ -25,3 +25,28 @@ export const changeFlags = {
     allowNo: true,
   }),
 };
+
+/** The parsed change flags, as the request fields every changing command passes to src/. */
+export interface ChangeFlagValues {
+  inventory: string;
+  state?: string | undefined;
+  'dry-run': boolean;
+  yes: boolean;
+  renew?: RenewMethod | undefined;
+  verify: boolean;
+}
+
+export async function changeRequest(flags: ChangeFlagValues, json: boolean, argv: readonly string[]) {
+  return {
+    inventoryPath: flags.inventory,
+    statePath: flags.state,
+    dryRun: flags['dry-run'],
+    yes: flags.yes,
+    json,
+    renew: flags.renew,
+    verify: flags.verify,
+    operator: await operatorName(),
+    commandLine: commandLine(argv),
+    ...(json ? {} : { progress: (line: string) => void process.stderr.write(`${line}\n`) }),
+  };
+}
