@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { tryParseMac } from '../values/index.js';
-import { accessConfig, gatewayConfig, initialHosts, switchName } from './build.js';
+import { LAB_VLAN, accessConfig, gatewayConfig, initialHosts, switchName } from './build.js';
 import { configTree, subTrees } from './config-commands.js';
 import { LabWorld, SimDevice } from './device.js';
 import { execTree, userTree } from './exec-commands.js';
@@ -166,6 +166,22 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     },
     setDhcpHook(hook: DhcpHookFn | undefined): void {
       world.hook = hook;
+    },
+    addHost(host: { switch: string; port: string; mac: string; ip: string }): LabHost {
+      const mac = tryParseMac(host.mac);
+      if (!mac) throw new Error(`not a MAC: ${host.mac}`);
+      const state: HostState = {
+        mac,
+        switch: host.switch,
+        port: host.port,
+        vlan: LAB_VLAN,
+        ip: host.ip,
+        lease: { type: 'automatic', ip: host.ip, expires: Date.now() + 86_400_000 },
+        snooped: true,
+        since: Date.now(),
+      };
+      world.hosts.push(state);
+      return toLabHost(state);
     },
     async stop(): Promise<void> {
       if (stopped) return;

@@ -79,6 +79,8 @@ export interface Lab {
   device(name: string): LabDevice;
   hosts(): LabHost[];
   host(mac: string): LabHost | undefined;
+  /** Connects another end host (e.g. a PC behind an IP phone on the same port). */
+  addHost(host: { switch: string; port: string; mac: string; ip: string }): LabHost;
   setDhcpHook(hook: DhcpHookFn | undefined): void;
   stop(): Promise<void>;
 }

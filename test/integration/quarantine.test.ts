@@ -98,4 +98,31 @@ describe('quarantine and release against the lab over SSH', () => {
       );
     }
   });
+
+  test('a port that carries other MACs is refused unless --allow-shared-port keeps them permitted', async () => {
+    const pc = lab.hosts().find((h) => h.port === 'GigabitEthernet1/0/4')!;
+    const phone = lab.addHost({
+      switch: pc.switch,
+      port: pc.port,
+      mac: '02:00:00:99:00:04',
+      ip: '10.10.0.199',
+    });
+    const sw = lab.device(pc.switch);
+    const before = sw.runningConfig();
+    await assert.rejects(
+      quarantineIn(lab, statePath, pc.mac),
+      (err: Error & { code?: string; exitCode?: number }) => {
+        assert.equal(err.code, 'E_SHARED_PORT');
+        assert.equal(err.exitCode, 2);
+        assert.match(err.message, new RegExp(phone.mac));
+        return true;
+      },
+    );
+    assert.equal(sw.runningConfig(), before, 'nothing changed');
+    const q = await quarantineIn(lab, statePath, pc.mac, { allowSharedPort: true });
+    assert.equal(q.outcome, 'quarantined');
+    assert.match(sw.runningConfig(), /^ permit host 0200\.0099\.0004 any$/m, 'the phone stays permitted');
+    await releaseIn(lab, statePath, pc.mac);
+    assert.equal(sw.runningConfig(), before);
+  });
 });
