@@ -9,6 +9,7 @@ import type { ResolvedVlan } from '../inventory/types.js';
 import type { Evidence, Plan } from '../model/plan.js';
 import { rangeContains, tryParseIp } from '../values/ip.js';
 import { parseMac } from '../values/mac.js';
+import { postNotice } from '../notify/webhook.js';
 import type { RunContext } from './context.js';
 import { pollUntil, type Sighting } from './verify.js';
 
@@ -77,12 +78,16 @@ export async function renewAndVerify(
     };
   }
   if (plan.renew === 'notify') {
-    return {
-      ...base,
-      verified: false,
-      note: 'the user was asked to renew',
-      instructions: userInstructions(plan),
-    };
+    const instructions = userInstructions(plan);
+    const dc = ctx.inventory.decisionController;
+    const event = { event: 'renew-notice', kind: plan.kind, mac: plan.mac, user: plan.user, instructions };
+    const posted = dc ? await postNotice(dc, event) : undefined;
+    const where = !posted
+      ? ''
+      : posted.ok
+        ? '; posted to the decision controller'
+        : `; NOT posted to the decision controller (${posted.error ?? '?'})`;
+    return { ...base, verified: false, note: `the user must renew${where}`, instructions };
   }
   if (!options.verify) return { ...base, verified: false, note: 'not verified (--no-verify)' };
   const wanted =

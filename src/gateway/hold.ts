@@ -19,7 +19,7 @@ import { poolBlocks } from './pool-acl.js';
 import type { GatewayRunEnv } from './run.js';
 import { IPV6_SKIPPED } from './setup.js';
 import { gatewayLinesByDevice, runGatewaySteps, type GatewayStep } from './steps.js';
-import { postNotice, type NoticeResult } from './webhook.js';
+import { postNotice, type NoticeResult } from '../notify/webhook.js';
 
 export const HOLD_SCOPE = 'all';
 

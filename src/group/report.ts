@@ -12,7 +12,7 @@ import type { DecisionController, ResolvedInventory } from '../inventory/types.j
 import type { StateStore } from '../state/store.js';
 import type { AuditEntry, QuarantineRecord, ReportRecord } from '../state/types.js';
 import type { DeliveryRow, FlushResult, ReportPayload, TimelineEntry } from './types.js';
-import { postJson, safeUrl, type PostOptions } from './webhook.js';
+import { authHeaders, postJson, safeUrl, type PostOptions } from '../notify/webhook.js';
 
 export interface BuildReportInput {
   quarantine: QuarantineRecord;
@@ -104,24 +104,6 @@ export function writeReportFile(file: string, payload: ReportPayload): string {
     );
   }
   return target;
-}
-
-/** The auth header for the webhook, read from the environment now. Its value is never returned elsewhere. */
-export function authHeaders(
-  dc: DecisionController,
-  env: NodeJS.ProcessEnv = process.env,
-): { headers: Record<string, string> } | { error: string } {
-  if (dc.authEnv === undefined) {
-    return dc.authHeader === undefined
-      ? { headers: {} }
-      : {
-          error: `decision_controller.auth_header is ${dc.authHeader} but auth_env is not set in the inventory`,
-        };
-  }
-  const value = env[dc.authEnv];
-  if (!value)
-    return { error: `environment variable ${dc.authEnv} (decision_controller.auth_env) is not set` };
-  return { headers: { [dc.authHeader ?? 'Authorization']: value } };
 }
 
 /** `verdict --malicious` without --report-file, or `report flush` with reports waiting, and no controller. */

@@ -22,7 +22,7 @@ import {
 } from './release-port.js';
 import { buildReport, flushReports, noController, writeReportFile, type FlushOptions } from './report.js';
 import type { FlushResult, VerdictResult } from './types.js';
-import type { PostOptions } from './webhook.js';
+import type { PostOptions } from '../notify/webhook.js';
 
 export interface VerdictRequest extends ReleasingRequest {
   target: string;

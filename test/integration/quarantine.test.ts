@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse, stringify } from 'yaml';
 import { linesByDevice } from '../../src/model/plan.js';
 import { openState } from '../../src/state/index.js';
 import type { Lab } from '../../src/lab/index.js';
@@ -124,5 +129,47 @@ describe('quarantine and release against the lab over SSH', () => {
     assert.match(sw.runningConfig(), /^ permit host 0200\.0099\.0004 any$/m, 'the phone stays permitted');
     await releaseIn(lab, statePath, pc.mac);
     assert.equal(sw.runningConfig(), before);
+  });
+
+  test('--renew notify posts the instructions to the decision controller and does not bounce the port', async () => {
+    const got: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        got.push(`${req.headers['x-token']} ${body}`);
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const doc = parse(await readFile(lab.inventoryPath, 'utf8')) as Record<string, unknown>;
+    const { port } = server.address() as AddressInfo;
+    doc.decision_controller = {
+      url: `http://127.0.0.1:${port}/notice`,
+      auth_header: 'X-Token',
+      auth_env: 'HA_TEST_TOKEN',
+    };
+    const inventoryPath = path.join(lab.dir, 'inventory-notify.yaml');
+    await writeFile(inventoryPath, stringify(doc));
+    process.env.HA_TEST_TOKEN = 'tok-123';
+    try {
+      const host = lab.hosts()[2]!;
+      lab.devices.forEach((d) => d.clearReceived());
+      const q = await quarantineIn(lab, statePath, host.mac, { inventoryPath, renew: 'notify' });
+      assert.equal(q.outcome, 'quarantined');
+      if (q.outcome !== 'quarantined') return;
+      assert.equal(q.quarantine.status, 'pending-renew');
+      assert.ok(q.renew.instructions?.some((l) => l.includes('ipconfig /release')));
+      assert.match(q.renew.note, /posted to the decision controller/);
+      assert.equal(got.length, 1);
+      assert.match(got[0]!, /^tok-123 .*"event":"renew-notice"/);
+      assert.ok(!configLinesReceived(lab.device(host.switch).received()).includes(' shutdown'), 'no bounce');
+      assert.equal(lab.host(host.mac)!.ip, host.ip, 'the host keeps its address until it renews');
+      const r = await releaseIn(lab, statePath, host.mac, { inventoryPath, renew: 'lease' });
+      assert.equal(r.outcome, 'released');
+    } finally {
+      delete process.env.HA_TEST_TOKEN;
+      server.close();
+    }
   });
 });

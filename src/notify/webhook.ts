@@ -1,8 +1,9 @@
 /**
- * A small JSON POST with retries (exponential backoff) for the decision-controller webhook: global
+ * The decision controller's webhook: a small JSON POST with retries (exponential backoff) for the decision-controller webhook: global
  * fetch, one timeout per attempt (AbortSignal.timeout). Never throws; never puts header values
  * (the auth token) in its result or messages.
  */
+import type { DecisionController } from '../inventory/types.js';
 
 export interface PostOptions {
   /** Extra request headers (the auth header). Their values are never echoed. */
@@ -85,4 +86,53 @@ export async function postJson(url: string, body: unknown, options: PostOptions 
     if (i < attempts) await wait(baseDelayMs * 2 ** (i - 1));
   }
   return { ok: false, attempts, status, error };
+}
+
+/** The auth header for the webhook, read from the environment now. Its value is never returned elsewhere. */
+export function authHeaders(
+  dc: DecisionController,
+  env: NodeJS.ProcessEnv = process.env,
+): { headers: Record<string, string> } | { error: string } {
+  if (dc.authEnv === undefined) {
+    return dc.authHeader === undefined
+      ? { headers: {} }
+      : {
+          error: `decision_controller.auth_header is ${dc.authHeader} but auth_env is not set in the inventory`,
+        };
+  }
+  const value = env[dc.authEnv];
+  if (!value)
+    return { error: `environment variable ${dc.authEnv} (decision_controller.auth_env) is not set` };
+  return { headers: { [dc.authHeader ?? 'Authorization']: value } };
+}
+
+export interface NoticeResult {
+  readonly ok: boolean;
+  readonly url: string;
+  readonly status?: number;
+  /** Why it failed, for a warning (never contains the auth header). */
+  readonly error?: string;
+}
+
+/** A best-effort notice (one attempt): hold messages, renew instructions. Never throws. */
+export async function postNotice(
+  dc: DecisionController,
+  payload: Record<string, unknown>,
+  o: { timeoutMs?: number; env?: NodeJS.ProcessEnv; fetch?: typeof fetch } = {},
+): Promise<NoticeResult> {
+  const url = safeUrl(dc.url);
+  const auth = authHeaders(dc, o.env);
+  if ('error' in auth) return { ok: false, url, error: auth.error };
+  const r = await postJson(dc.url, payload, {
+    headers: auth.headers,
+    attempts: 1,
+    timeoutMs: o.timeoutMs ?? 10_000,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
+  return {
+    ok: r.ok,
+    url,
+    ...(r.status === null ? {} : { status: r.status }),
+    ...(r.error === null ? {} : { error: r.error }),
+  };
 }
