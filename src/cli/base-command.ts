@@ -71,19 +71,4 @@ export const stateFlag = Flags.string({
   helpGroup: 'GLOBAL',
 });
 
-/** Who runs the command, for the audit trail: $HIGHALERT_OPERATOR, else the login name. */
-export async function operatorName(): Promise<string> {
-  const fromEnv = process.env.HIGHALERT_OPERATOR?.trim();
-  if (fromEnv) return fromEnv;
-  const os = await import('node:os');
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** The command line as typed, for the audit trail (highalert never takes secrets as arguments). */
-export function commandLine(argv: readonly string[]): string {
-  return ['highalert', ...argv].join(' ');
-}
+export { commandLine, operatorName } from './operator.js';

@@ -11,7 +11,8 @@ import { openState, type StateStore } from '../state/index.js';
 import { parseFreeText } from '../values/names.js';
 import { formatHoldPlan, formatSetupPlan } from './format.js';
 import { runHold, runUnhold, type HoldPlan, type HoldResult } from './hold.js';
-import { currentOperator, runSetup, type GatewayRunEnv, type SetupResult } from './run.js';
+import { operatorName } from '../cli/operator.js';
+import { runSetup, type GatewayRunEnv, type SetupResult } from './run.js';
 import type { SetupPlan } from './setup.js';
 
 export interface GatewayCliOptions {
@@ -43,7 +44,7 @@ async function withEnv<T>(
     inventory,
     network,
     state: () => (state ??= openState(o.statePath ?? inventory.state)),
-    operator: currentOperator(),
+    operator: await operatorName(),
     commandLine: o.commandLine,
     progress: o.json ? () => {} : (line) => process.stderr.write(`${line}\n`),
     showPlan: (plan: SetupPlan | HoldPlan) => {

@@ -2,7 +2,6 @@
  * What a setup / hold / unhold run needs around its plan (inventory, network, lazily opened state,
  * confirmation) and the setup run itself: read, plan, show or confirm, apply all-or-nothing.
  */
-import os from 'node:os';
 import type { ConfigPort } from '../apply/engine.js';
 import type { ResolvedInventory, ResolvedVlan } from '../inventory/types.js';
 import type { StateStore } from '../state/store.js';
@@ -40,15 +39,6 @@ export interface GatewayRunEnv {
   readonly confirm: (plan: SetupPlan | HoldPlan) => Promise<boolean>;
   /** The Kea server of a VLAN (default: dhcpBackendFor). */
   readonly guardedPool?: (vlan: ResolvedVlan) => Promise<GuardedPoolServer>;
-}
-
-export function currentOperator(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.HIGHALERT_OPERATOR) return env.HIGHALERT_OPERATOR;
-  try {
-    return os.userInfo().username;
-  } catch {
-    return env.USER ?? 'unknown';
-  }
 }
 
 export interface SetupResult {
