@@ -25,7 +25,7 @@ import {
   type RunContext,
   type RunRequest,
 } from './context.js';
-import { renewAndVerify, type RenewOutcome } from './renew.js';
+import { finishAndVerify, type RenewOutcome } from './renew.js';
 
 export interface QuarantineRequest extends RunRequest {
   target: string;
@@ -246,27 +246,9 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
     details: { sharedMacs: req.allowSharedPort ? [...located.otherMacs] : [] },
   });
   ctx.state.allocateHighAlertIp({ ...allocation, quarantineId: record.id });
+  let applied: Awaited<ReturnType<typeof applyPlanJournalled>>;
   try {
-    const applied = await applyPlanJournalled(ctx, op.id, plan, dhcpPortFor(backend, plan));
-    await ctx.network.finish();
-    const outcome = await renewAndVerify(ctx, backend, plan, located.vlan, {
-      verify: req.verify,
-      expect: 'high-alert',
-    });
-    const status = outcome.verified ? 'isolated' : 'pending-renew';
-    const updated = ctx.state.updateQuarantine(record.id, {
-      status,
-      details: { ...record.details, renew: JSON.parse(JSON.stringify(outcome)) as JsonObject },
-    });
-    ctx.state.finishOperation(op.id, 'done');
-    auditRun(ctx, req, {
-      action: 'quarantine',
-      mac: located.mac,
-      operationId: op.id,
-      lines: applied.sent,
-      result: status,
-    });
-    return { outcome: 'quarantined', changed: true, plan, quarantine: updated, renew: outcome };
+    applied = await applyPlanJournalled(ctx, op.id, plan, dhcpPortFor(backend, plan));
   } catch (err) {
     ctx.state.updateQuarantine(record.id, { status: 'rolled-back' });
     ctx.state.releaseAllocation(allocation.pool, located.mac);
@@ -274,4 +256,22 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
     auditRun(ctx, req, { action: 'quarantine', mac: located.mac, operationId: op.id, result: failure(err) });
     throw err;
   }
+  const outcome = await finishAndVerify(ctx, backend, plan, located.vlan, {
+    verify: req.verify,
+    expect: 'high-alert',
+  });
+  const status = outcome.verified ? 'isolated' : 'pending-renew';
+  const updated = ctx.state.updateQuarantine(record.id, {
+    status,
+    details: { ...record.details, renew: JSON.parse(JSON.stringify(outcome)) as JsonObject },
+  });
+  ctx.state.finishOperation(op.id, 'done');
+  auditRun(ctx, req, {
+    action: 'quarantine',
+    mac: located.mac,
+    operationId: op.id,
+    lines: applied.sent,
+    result: status,
+  });
+  return { outcome: 'quarantined', changed: true, plan, quarantine: updated, renew: outcome };
 }

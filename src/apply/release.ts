@@ -9,6 +9,7 @@ import type { Plan, RenewMethod } from '../model/plan.js';
 import { planRelease } from '../plan/quarantine.js';
 import { interfaceBlock, takeSnapshot } from '../plan/snapshot.js';
 import type { JsonObject, QuarantineRecord } from '../state/types.js';
+import { parseMac, type Mac } from '../values/mac.js';
 import { parseFreeText } from '../values/names.js';
 import {
   applyPlanJournalled,
@@ -20,7 +21,7 @@ import {
   type RunRequest,
 } from './context.js';
 import { poolKey } from './quarantine.js';
-import { renewAndVerify, type RenewOutcome } from './renew.js';
+import { finishAndVerify, type RenewOutcome } from './renew.js';
 
 export interface ReleaseRequest extends RunRequest {
   target: string;
@@ -54,6 +55,14 @@ export type ReleaseOutcome =
       readonly quarantine: QuarantineRecord;
       readonly renew: RenewOutcome;
     };
+
+/** The MACs `--allow-shared-port` kept permitted at quarantine time (the rebuild of a failed release needs them). */
+function sharedMacsOf(record: QuarantineRecord): Mac[] {
+  const list = record.details.sharedMacs;
+  return Array.isArray(list)
+    ? list.map((m) => parseMac(String(m), 'shared MAC in the quarantine record'))
+    : [];
+}
 
 /** The active quarantine a target names: a MAC, a High-Alert or previous IP, or a user's device. */
 export function findActive(ctx: RunContext, text: string): QuarantineRecord | undefined {
@@ -113,7 +122,7 @@ async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome
       reason: parseFreeText(record.reason ?? 'no reason given', 'reason', 80),
       renew,
       bouncePauseMs: inv.policy.bouncePauseS * 1000,
-      sharedMacs: [],
+      sharedMacs: sharedMacsOf(record),
       snapshot,
       dhcp: backend.previewRemove({ mac: record.mac, ip: record.highAlertIp, scope: scopeOf(vlan) }),
       evidence: [],
@@ -147,28 +156,28 @@ async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome
     return { outcome: 'declined', changed: false, plan, quarantine: record };
   }
   ctx.state.updateQuarantine(record.id, { status: 'releasing' });
+  let applied: Awaited<ReturnType<typeof applyPlanJournalled>>;
   try {
-    const applied = await applyPlanJournalled(ctx, op.id, plan, dhcpPortFor(backend, plan));
-    await ctx.network.finish();
-    const outcome = await renewAndVerify(ctx, backend, plan, vlan, { verify: req.verify, expect: 'normal' });
-    const updated = ctx.state.updateQuarantine(record.id, {
-      status: 'released',
-      details: { ...record.details, release: JSON.parse(JSON.stringify(outcome)) as JsonObject },
-    });
-    ctx.state.releaseAllocation(poolKey(vlan), record.mac);
-    ctx.state.finishOperation(op.id, 'done');
-    auditRun(ctx, req, {
-      action: 'release',
-      mac: record.mac,
-      operationId: op.id,
-      lines: applied.sent,
-      result: outcome.verified ? 'released' : 'released (renew pending)',
-    });
-    return { outcome: 'released', changed: true, plan, quarantine: updated, renew: outcome };
+    applied = await applyPlanJournalled(ctx, op.id, plan, dhcpPortFor(backend, plan));
   } catch (err) {
     ctx.state.updateQuarantine(record.id, { status: record.status });
     ctx.state.finishOperation(op.id, 'rolled-back');
     auditRun(ctx, req, { action: 'release', mac: record.mac, operationId: op.id, result: failure(err) });
     throw err;
   }
+  const outcome = await finishAndVerify(ctx, backend, plan, vlan, { verify: req.verify, expect: 'normal' });
+  const updated = ctx.state.updateQuarantine(record.id, {
+    status: 'released',
+    details: { ...record.details, release: JSON.parse(JSON.stringify(outcome)) as JsonObject },
+  });
+  ctx.state.releaseAllocation(poolKey(vlan), record.mac);
+  ctx.state.finishOperation(op.id, 'done');
+  auditRun(ctx, req, {
+    action: 'release',
+    mac: record.mac,
+    operationId: op.id,
+    lines: applied.sent,
+    result: outcome.verified ? 'released' : 'released (renew pending)',
+  });
+  return { outcome: 'released', changed: true, plan, quarantine: updated, renew: outcome };
 }

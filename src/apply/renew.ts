@@ -114,3 +114,34 @@ export async function renewAndVerify(
       : `not seen within ${ctx.inventory.policy.verifyTimeoutS}s`,
   };
 }
+
+/**
+ * Once the plan is applied the change stands: a failure to keep it (`configure confirm`,
+ * `write memory`) or to look at the network afterwards is reported as an unverified outcome
+ * (exit 1, `audit` shows the rest), never treated as a rollback that did not happen.
+ */
+export async function finishAndVerify(
+  ctx: RunContext,
+  backend: DhcpBackend,
+  plan: Plan,
+  vlan: ResolvedVlan,
+  options: { verify: boolean; expect: 'high-alert' | 'normal' },
+): Promise<RenewOutcome> {
+  const failed = (what: string, err: unknown): RenewOutcome => ({
+    method: plan.renew,
+    verified: false,
+    seen: [],
+    elapsedMs: 0,
+    note: `applied, but ${what} failed: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)} — run highalert audit`,
+  });
+  try {
+    await ctx.network.finish();
+  } catch (err) {
+    return failed('keeping the change (configure confirm / write memory)', err);
+  }
+  try {
+    return await renewAndVerify(ctx, backend, plan, vlan, options);
+  } catch (err) {
+    return failed('verifying', err);
+  }
+}

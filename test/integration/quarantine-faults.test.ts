@@ -97,4 +97,25 @@ describe('fault matrix: nothing half-done', () => {
       }
     }
   }
+
+  test('the gateway drops while verifying: the quarantine stands (pending-renew), nothing is rolled back', async () => {
+    const log = reference.quarantine.logs['lab-gw']!;
+    const start = log.indexOf('enable');
+    const verifyAt = log.indexOf('show ip arp', log.lastIndexOf('end')) - start + 1;
+    lab.devices.forEach((d) => d.clearReceived());
+    lab.device('lab-gw').setFaults({ dropAfterLines: verifyAt, once: true });
+    const q = await quarantineIn(lab, statePath, mac);
+    assert.equal(q.outcome, 'quarantined');
+    if (q.outcome !== 'quarantined') return;
+    assert.equal(q.quarantine.status, 'pending-renew');
+    assert.match(q.renew.note, /verifying failed/);
+    assert.match(
+      lab.device(q.quarantine.switch).interfaceConfig(q.quarantine.port),
+      /ip access-group HA-IP-/,
+    );
+    const state = openState(statePath);
+    assert.equal(state.activeQuarantineForMac(mac as never)?.status, 'pending-renew');
+    state.close();
+    assert.equal((await releaseIn(lab, statePath, mac)).outcome, 'released');
+  });
 });

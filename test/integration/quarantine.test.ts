@@ -127,6 +127,11 @@ describe('quarantine and release against the lab over SSH', () => {
     const q = await quarantineIn(lab, statePath, pc.mac, { allowSharedPort: true });
     assert.equal(q.outcome, 'quarantined');
     assert.match(sw.runningConfig(), /^ permit host 0200\.0099\.0004 any$/m, 'the phone stays permitted');
+    // A release that fails after restoring the port rebuilds the ACLs with the phone still in them.
+    const quarantined = sw.runningConfig();
+    lab.device('lab-gw').setFaults({ rejectPattern: /^no ip dhcp pool HA-/, once: true });
+    await assert.rejects(releaseIn(lab, statePath, pc.mac), /Rolled back/);
+    assert.equal(sw.runningConfig(), quarantined, 'the shared port is as it was, phone included');
     await releaseIn(lab, statePath, pc.mac);
     assert.equal(sw.runningConfig(), before);
   });
