@@ -71,12 +71,24 @@ async function runStep(step: PlanStep, deps: ApplyDeps): Promise<void> {
   else await deps.dhcp.apply(step);
 }
 
-async function undoStep(step: PlanStep, deps: ApplyDeps): Promise<UndoRecord> {
+/**
+ * Undoes one step. The step that failed may be half applied, so some of its undo lines may have
+ * nothing to undo and be rejected: that is fine. A step that had completed must undo cleanly: a
+ * rejected line there means the device is not back where it was.
+ */
+async function undoStep(step: PlanStep, deps: ApplyDeps, partlyApplied: boolean): Promise<UndoRecord> {
   try {
     if (step.kind === 'config') {
       const c: ConfigStep = step;
       const rejected = c.undo.length > 0 ? await deps.config.configureLenient(c.device, c.undo) : [];
-      return { step: step.id, device: c.device, ok: true, ...(rejected.length ? { rejected } : {}) };
+      const ok = partlyApplied || rejected.length === 0;
+      return {
+        step: step.id,
+        device: c.device,
+        ok,
+        ...(rejected.length ? { rejected } : {}),
+        ...(ok ? {} : { error: `the device rejected undo line(s): ${rejected.join(' | ')}` }),
+      };
     }
     await deps.dhcp.undo(step);
     return { step: step.id, device: step.server, ok: true };
@@ -114,7 +126,7 @@ export async function applyPlan(plan: Pick<Plan, 'steps'>, deps: ApplyDeps): Pro
         const record =
           s === step && nothingToUndo(s, error)
             ? { step: s.id, device: where(s), ok: true }
-            : await undoStep(s, deps);
+            : await undoStep(s, deps, s === step);
         if (record.ok) deps.journal.undone(id);
         else deps.journal.undoFailed(id, record.error ?? 'unknown');
         undone.push(record);

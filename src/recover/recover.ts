@@ -186,7 +186,14 @@ async function undoOne(ctx: RunContext, backends: Backends, step: RecoverStep): 
   try {
     if (step.undo.type === 'config') {
       const rejected = await ctx.network.configureLenient(step.device, step.undo.lines);
-      return { ...base, ok: true, ...(rejected.length ? { rejected } : {}) };
+      // A step that completed must undo cleanly; one cut short may leave lines with nothing to undo.
+      const ok = step.status !== 'done' || rejected.length === 0;
+      return {
+        ...base,
+        ok,
+        ...(rejected.length ? { rejected } : {}),
+        ...(ok ? {} : { error: `the device rejected undo line(s): ${rejected.join(' | ')}` }),
+      };
     }
     if (step.undo.type === 'dhcp') {
       const u = step.undo.reservation;
