@@ -121,3 +121,24 @@ test('a failure on the first step still undoes it (it may be half done) and noth
   assert.equal(result.ok, false);
   assert.deepEqual(log, ['kea:undo-add']);
 });
+
+test('a completed step whose undo lines the device rejects is not counted as undone', async () => {
+  const { deps, journal } = world('noshut');
+  deps.config.configureLenient = async (_device, lines) => lines.filter((l) => l === '-a');
+  const result = await applyPlan(plan, deps);
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  const restrict = result.undone.find((u) => u.step === 'port-restrict')!;
+  assert.equal(restrict.ok, false);
+  assert.match(restrict.error ?? '', /rejected undo line/);
+  assert.equal(journal[1]!.status, 'undo-failed');
+});
+
+test('the failed step itself may reject undo lines (it was cut short)', async () => {
+  const { deps } = world('b');
+  deps.config.configureLenient = async (_device, lines) => [...lines];
+  const result = await applyPlan(plan, deps);
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  assert.equal(result.undone.find((u) => u.step === 'port-restrict')?.ok, true);
+});
