@@ -3,7 +3,7 @@
  * (DESIGN.md invariant 4), never from a guess.
  */
 import type { InterfaceName } from '../values/interface.js';
-import { parseConfigName, type ConfigName } from '../values/names.js';
+import { parseConfigName, parseIpAclRef, type ConfigName } from '../values/names.js';
 
 export interface PortSnapshot {
   readonly device: string;
@@ -11,7 +11,7 @@ export interface PortSnapshot {
   /** The `interface …` block exactly as `show running-config interface` printed it. */
   readonly interfaceConfig: string;
   /** Inbound ACLs bound before quarantine. */
-  readonly previous: { readonly mac_acl: ConfigName | null; readonly ip_acl: ConfigName | null };
+  readonly previous: { readonly mac_acl: ConfigName | null; readonly ip_acl: ConfigName | number | null };
 }
 
 /** The `interface …` block of `show running-config interface X` output, without the header and `end`. */
@@ -27,21 +27,26 @@ export function interfaceBlock(output: string): string[] {
   return block;
 }
 
-function bound(block: string[], kind: 'ip' | 'mac'): ConfigName | null {
+function boundName(block: string[], kind: 'ip' | 'mac'): string | null {
   for (const line of block) {
     const m = new RegExp(`^ ${kind} access-group (\\S+) in$`).exec(line);
-    if (m) return parseConfigName(m[1]!, `${kind.toUpperCase()} ACL bound on the port`);
+    if (m) return m[1]!;
   }
   return null;
 }
 
 export function takeSnapshot(device: string, port: InterfaceName, showRunInterface: string): PortSnapshot {
   const block = interfaceBlock(showRunInterface);
+  const mac = boundName(block, 'mac');
+  const ip = boundName(block, 'ip');
   return {
     device,
     port,
     interfaceConfig: block.join('\n'),
-    previous: { mac_acl: bound(block, 'mac'), ip_acl: bound(block, 'ip') },
+    previous: {
+      mac_acl: mac === null ? null : parseConfigName(mac, 'MAC ACL bound on the port'),
+      ip_acl: ip === null ? null : parseIpAclRef(ip, 'IP ACL bound on the port'),
+    },
   };
 }
 

@@ -68,7 +68,7 @@ export interface TemplateContexts {
   restore_port: PortAcls & {
     port: InterfaceName;
     /** The port's inbound bindings before quarantine (null when it had none). */
-    previous: { mac_acl: ConfigName | null; ip_acl: ConfigName | null };
+    previous: { mac_acl: ConfigName | null; ip_acl: AclRef | null };
   };
   remove_port_acls: PortAcls;
   port_shutdown: { port: InterfaceName };

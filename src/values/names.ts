@@ -83,3 +83,20 @@ export function parseVlanId(input: number | string, what = 'VLAN'): number {
   }
   return n;
 }
+
+/** A numbered IP access list (standard 1-99 and 1300-1999, extended 100-199 and 2000-2699). */
+export function isNumberedIpAcl(n: number): boolean {
+  return Number.isInteger(n) && ((n >= 1 && n <= 199) || (n >= 1300 && n <= 2699));
+}
+
+/** An IP ACL as bound on an interface: a number (`ip access-group 102 in`) or a name. */
+export function parseIpAclRef(input: string, what = 'IP ACL'): ConfigName | number {
+  if (/^\d+$/.test(input)) {
+    const n = Number(input);
+    if (isNumberedIpAcl(n)) return n;
+    throw new ValidationError(`${what} ${input} is not a numbered IP access list (1-199, 1300-2699)`, {
+      code: 'E_BAD_NAME',
+    });
+  }
+  return parseConfigName(input, what);
+}

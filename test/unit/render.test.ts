@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { planQuarantine } from '../../src/plan/quarantine.js';
+import { takeSnapshot } from '../../src/plan/snapshot.js';
 import { renderLines } from '../../src/render/templates.js';
 import { parseConfigName, parseFreeText } from '../../src/values/names.js';
 import { parseInterface } from '../../src/values/interface.js';
@@ -46,7 +48,7 @@ test('restore_port puts back the previous bindings, or removes ours when there w
   });
   assert.deepEqual(back, [
     'interface GigabitEthernet1/0/5',
-    ' no mac access-group HA-MAC-001b213a4f01 in',
+    ' no mac access-group HA-MAC-001b213a4f01',
     ' ip access-group USERS-IN in',
     'no mac access-list extended HA-MAC-001b213a4f01',
     'no ip access-list extended HA-IP-001b213a4f01',
@@ -113,5 +115,55 @@ test('property: any accepted reason renders to lines without control characters,
       // eslint-disable-next-line no-control-regex -- looking for control characters is the point
       return lines.length === 9 && lines.every((l) => !/[\x00-\x1f\x7f?;]/.test(l));
     }),
+  );
+});
+
+test('a port bound to a numbered IP ACL (ip access-group 102 in) is snapshotted and restored', () => {
+  const snap = takeSnapshot(
+    'sw1',
+    port,
+    'Building configuration...\n\nCurrent configuration : 85 bytes\n!\ninterface GigabitEthernet1/0/5\n switchport mode access\n ip access-group 102 in\nend\n',
+  );
+  assert.deepEqual(snap.previous, { mac_acl: null, ip_acl: 102 });
+  const back = renderLines('cisco_ios', 'restore_port', { ...acls, port, previous: snap.previous });
+  assert.equal(back[2], ' ip access-group 102 in');
+  assert.throws(
+    () => takeSnapshot('sw1', port, 'interface GigabitEthernet1/0/5\n ip access-group 5000 in\n'),
+    /numbered/,
+  );
+});
+
+test('a port that was shut down is not bounced (no `no shutdown` turns it on)', () => {
+  const snapshot = takeSnapshot(
+    'sw1',
+    port,
+    'interface GigabitEthernet1/0/5\n switchport mode access\n shutdown\n',
+  );
+  const plan = planQuarantine({
+    platform: 'cisco_ios',
+    mac,
+    user: null,
+    site: 's',
+    vlan: 10,
+    switch: 'sw1',
+    port,
+    previousIp: null,
+    highAlertIp: parseIp('10.20.0.240'),
+    reason: parseFreeText('x'),
+    renew: 'port-bounce',
+    bouncePauseMs: 0,
+    sharedMacs: [],
+    snapshot,
+    dhcp: {
+      server: 'kea',
+      action: 'add',
+      reservation: { mac, ip: parseIp('10.20.0.240'), scope: { subnet: '10.20.0.0/24' } },
+      preview: [],
+    },
+    evidence: [],
+  });
+  assert.deepEqual(
+    plan.steps.map((s) => s.id),
+    ['dhcp-reservation', 'port-restrict'],
   );
 });
