@@ -2,6 +2,7 @@
  * A JSON-safe view of the resolved inventory for `inventory show`: secrets appear only as where
  * they come from (an environment variable name, a file path), never as values.
  */
+import { safeUrl } from '../values/url.js';
 import { rangeSize } from '../values/index.js';
 import { formatRange } from './pools.js';
 import type { HighAlertPool, ResolvedInventory, SecretRef } from './types.js';
@@ -60,8 +61,12 @@ export function redactInventory(inv: ResolvedInventory) {
       ssh: d.ssh,
     })),
     monitor: inv.monitor,
-    decisionController: inv.decisionController ?? null,
-    dhcpServers: inv.dhcpServers,
+    decisionController: inv.decisionController
+      ? { ...inv.decisionController, url: safeUrl(inv.decisionController.url) }
+      : null,
+    dhcpServers: inv.dhcpServers.map((s) =>
+      s.backend === 'kea' && s.kea.url ? { ...s, kea: { ...s.kea, url: safeUrl(s.kea.url) } } : s,
+    ),
     sites: inv.sites.map((s) => ({
       name: s.name,
       vlans: s.vlans.map((v) => ({

@@ -1,4 +1,5 @@
 /** Human output for the inventory commands (tables); `--json` output skips this module. */
+import { safeUrl } from '../values/url.js';
 import Table from 'cli-table3';
 import { colorFor } from '../cli/color.js';
 import { formatIssue } from './error.js';
@@ -108,7 +109,11 @@ export function renderInventory(inv: ResolvedInventory): string {
       inv.dhcpServers.map((s) => [
         s.name,
         s.backend,
-        s.backend === 'kea' ? (s.kea.url ?? `socket ${s.kea.socket ?? '?'}`) : `device ${s.device}`,
+        s.backend === 'kea'
+          ? s.kea.url
+            ? safeUrl(s.kea.url)
+            : `socket ${s.kea.socket ?? '?'}`
+          : `device ${s.device}`,
       ]),
     ),
     '',
@@ -126,7 +131,7 @@ export function renderInventory(inv: ResolvedInventory): string {
     `Policy: ttl ${inv.policy.ttl}, renew ${inv.policy.renew}, verify ${inv.policy.verifyTimeoutS}s, ` +
       `auto quarantine at most ${inv.policy.autoRateLimit.max} per ${inv.policy.autoRateLimit.perMinutes} min`,
     `Monitor: ${inv.monitor.ip}` +
-      (inv.decisionController ? `; decision controller: ${inv.decisionController.url}` : ''),
+      (inv.decisionController ? `; decision controller: ${safeUrl(inv.decisionController.url)}` : ''),
   );
   return out.join('\n');
 }

@@ -259,8 +259,28 @@ const credentials: Rule = (ctx) => {
   }
 };
 
+/** A user name or password inside a URL would end up in output and logs: refuse it (the URL is not echoed). */
+function noCredentialsInUrl(ctx: RuleContext, path: Path, value: unknown, instead: string): void {
+  if (typeof value !== 'string') return;
+  try {
+    const u = new URL(value);
+    if (u.username || u.password) {
+      ctx.error(path, `the URL carries a user name or password; remove them and use ${instead}`);
+    }
+  } catch {
+    // the schema reports malformed URLs
+  }
+}
+
 const monitorAndController: Rule = (ctx) => {
   ctx.ip(['monitor', 'ip'], obj(ctx.root.monitor)?.ip);
+  const dc = obj(ctx.root.decision_controller);
+  noCredentialsInUrl(
+    ctx,
+    ['decision_controller', 'url'],
+    dc?.url,
+    'auth_header with auth_env (read from the environment)',
+  );
 };
 
 const dhcpServers: Rule = (ctx) => {
@@ -275,6 +295,7 @@ const dhcpServers: Rule = (ctx) => {
             "set exactly one of 'url' (kea-ctrl-agent) or 'socket' (unix control socket)",
           );
         }
+        noCredentialsInUrl(ctx, [...p, 'kea', 'url'], kea.url, 'username_env and password_env');
         if ((kea.username_env === undefined) !== (kea.password_env === undefined)) {
           ctx.error([...p, 'kea'], "set both 'username_env' and 'password_env' for basic auth, or neither");
         }

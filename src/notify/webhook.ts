@@ -1,9 +1,10 @@
 /**
- * The decision controller's webhook: a small JSON POST with retries (exponential backoff) for the decision-controller webhook: global
+ * The decision controller's webhook: a small JSON POST with retries (exponential backoff), global
  * fetch, one timeout per attempt (AbortSignal.timeout). Never throws; never puts header values
- * (the auth token) in its result or messages.
+ * (the auth token) in its result or messages. Reports use postJson; notices use postNotice.
  */
 import type { DecisionController } from '../inventory/types.js';
+import { safeUrl } from '../values/url.js';
 
 export interface PostOptions {
   /** Extra request headers (the auth header). Their values are never echoed. */
@@ -30,15 +31,7 @@ export interface PostResult {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The URL without user:password@ (an inventory URL could carry them), query and fragment. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '<invalid URL>';
-  }
-}
+export { safeUrl } from '../values/url.js';
 
 /** Worth trying again: no response, a timeout, 408, 429 or a 5xx. Other 4xx will not change by retrying. */
 function retryable(status: number | null): boolean {

@@ -32,6 +32,12 @@ export const BROKEN: ReadonlyArray<{ file: string; at: string; path: string; say
     path: 'sites[0].vlans[0].high_alert_pool',
     says: /overlaps the normal pool 10\.20\.0\.100-10\.20\.0\.199/,
   },
+  {
+    file: 'url-with-password',
+    at: '23:17',
+    path: 'dhcp_servers[0].kea.url',
+    says: /carries a user name or password; remove them and use username_env and password_env/,
+  },
   { file: 'mac-two-users', at: '41:12', path: 'users[1].macs[0]', says: /already belongs to user 'jdoe'/ },
   {
     file: 'invalid-mac',

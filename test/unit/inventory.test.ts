@@ -225,3 +225,19 @@ describe('inventory: warnings and secrets', () => {
     assert.match(again.errors[0]!.message, /needs an IPv6 monitor next hop/);
   });
 });
+
+it('inventory show never prints credentials written into a URL', async () => {
+  const { redactInventory } = await import('../../src/inventory/index.js');
+  const { loadInventory } = await import('../../src/inventory/index.js');
+  const { inventory } = await loadInventory('inventory.example.yaml');
+  const leaky = {
+    ...inventory,
+    decisionController: {
+      url: 'https://u:tok@soc.example.net/api?key=1',
+      authHeader: undefined,
+      authEnv: undefined,
+    },
+  } as typeof inventory;
+  const text = JSON.stringify(redactInventory(leaky));
+  assert.ok(!text.includes('tok') && !text.includes('key=1'), text);
+});
