@@ -170,6 +170,7 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
       ip: highAlertIp,
       scope: scopeOf(located.vlan),
       label: `highalert ${reason}`.slice(0, 60),
+      ...(located.ip === null ? {} : { replacesLease: located.ip }),
     };
     return planQuarantine({
       platform: located.switch.platform,

@@ -19,6 +19,11 @@ export interface Reservation {
   readonly scope: DhcpScope;
   /** Free text stored with the reservation where the backend can (Kea `hostname`/user-context). */
   readonly label?: string;
+  /**
+   * The address the device leases now. A server that refuses a manual binding while the client
+   * holds a lease (the IOS DHCP server) clears that lease first; Kea replaces it by itself.
+   */
+  readonly replacesLease?: IpAddress;
 }
 
 export interface Lease {

@@ -37,9 +37,17 @@ export class CiscoIosDhcpBackend implements DhcpBackend {
 
   private lines(r: Reservation): { add: string[]; remove: string[] } {
     const pool = quarantineNames(r.mac).dhcpPool;
-    const mask = prefixToMask(parseCidr(r.scope.subnet).prefix);
+    const subnet = parseCidr(r.scope.subnet);
+    const mask = prefixToMask(subnet.prefix);
+    const previous = r.replacesLease && cidrContains(subnet, r.replacesLease) ? r.replacesLease : null;
     return {
-      add: renderLines(this.options.platform, 'dhcp_reservation_add', { pool, ip: r.ip, mask, mac: r.mac }),
+      add: renderLines(this.options.platform, 'dhcp_reservation_add', {
+        pool,
+        ip: r.ip,
+        mask,
+        mac: r.mac,
+        previous_ip: previous,
+      }),
       remove: renderLines(this.options.platform, 'dhcp_reservation_remove', { pool }),
     };
   }

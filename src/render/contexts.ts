@@ -73,7 +73,13 @@ export interface TemplateContexts {
   remove_port_acls: PortAcls;
   port_shutdown: { port: InterfaceName };
   port_no_shutdown: { port: InterfaceName };
-  dhcp_reservation_add: { pool: ConfigName; ip: IpAddress; mask: string; mac: Mac };
+  dhcp_reservation_add: {
+    pool: ConfigName;
+    ip: IpAddress;
+    mask: string;
+    mac: Mac;
+    previous_ip: IpAddress | null;
+  };
   dhcp_reservation_remove: { pool: ConfigName };
   setup_gateway: SetupGatewayContext;
   setup_gateway_undo: SetupGatewayContext;

@@ -55,18 +55,28 @@ test('restore_port puts back the previous bindings, or removes ours when there w
   ]);
 });
 
-test('dhcp_reservation_add uses the IOS client identifier', () => {
+test('dhcp_reservation_add clears the lease the client holds, then adds the host pool with the client identifier', () => {
   const lines = renderLines('cisco_ios', 'dhcp_reservation_add', {
     pool: parseConfigName('HA-001b213a4f01'),
     ip: parseIp('10.20.0.240'),
     mask: '255.255.255.0',
     mac,
+    previous_ip: parseIp('10.20.0.57'),
   });
   assert.deepEqual(lines, [
+    'do clear ip dhcp binding 10.20.0.57',
     'ip dhcp pool HA-001b213a4f01',
     ' host 10.20.0.240 255.255.255.0',
     ' client-identifier 0100.1b21.3a4f.01',
   ]);
+  const fresh = renderLines('cisco_ios', 'dhcp_reservation_add', {
+    pool: parseConfigName('HA-001b213a4f01'),
+    ip: parseIp('10.20.0.240'),
+    mask: '255.255.255.0',
+    mac,
+    previous_ip: null,
+  });
+  assert.equal(fresh[0], 'ip dhcp pool HA-001b213a4f01');
 });
 
 test('a value that did not go through a parser is refused before rendering', () => {

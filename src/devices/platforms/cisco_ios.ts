@@ -73,6 +73,8 @@ export const CISCO_IOS: PlatformDefinition = deepFreeze({
     '% Bad IP address or host name',
     'Archive feature not enabled',
     '%Please turn config archive on',
+    // IOS DHCP server: a manual binding for a client that still holds an automatic lease.
+    '% A binding for this client already exists',
   ],
   confirmPrompts: [
     { pattern: /\[confirm\]\s*$/, answer: '' },
