@@ -2,7 +2,7 @@
  * `highalert quarantine <target>`: correlate → refuse what must not be touched → snapshot →
  * allocate → plan → (dry-run | confirm → journalled apply) → renew → verify → record.
  */
-import { dhcpBackendFor, scopeOf } from '../dhcp/index.js';
+import { dhcpBackendFor, highAlertScope } from '../dhcp/index.js';
 import type { DhcpBackend, Reservation } from '../dhcp/backend.js';
 import { EXIT, HighAlertError, PolicyError } from '../errors.js';
 import { correlate, type Located } from '../events/correlate.js';
@@ -88,7 +88,7 @@ function refusePortProblems(
 }
 
 async function freeAddresses(ctx: RunContext, backend: DhcpBackend, vlan: ResolvedVlan, located: Located) {
-  const scope = scopeOf(vlan);
+  const scope = highAlertScope(vlan);
   const [reservations, leases, reserved] = await Promise.all([
     backend.listReservations(scope),
     backend.listLeases(scope),
@@ -168,7 +168,7 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
     const reservation: Reservation = {
       mac: located.mac,
       ip: highAlertIp,
-      scope: scopeOf(located.vlan),
+      scope: highAlertScope(located.vlan),
       label: `highalert ${reason}`.slice(0, 60),
       ...(located.ip === null ? {} : { replacesLease: located.ip }),
     };

@@ -2,7 +2,7 @@
  * `highalert release <target>`: the inverse of quarantine — restore the port from the snapshot
  * taken before quarantine, remove highalert's ACLs and the reservation, renew, verify.
  */
-import { dhcpBackendFor, scopeOf } from '../dhcp/index.js';
+import { dhcpBackendFor, highAlertScope } from '../dhcp/index.js';
 import { EXIT, HighAlertError, ValidationError } from '../errors.js';
 import { parseTarget } from '../events/target.js';
 import type { Plan, RenewMethod } from '../model/plan.js';
@@ -124,7 +124,7 @@ async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome
       bouncePauseMs: inv.policy.bouncePauseS * 1000,
       sharedMacs: sharedMacsOf(record),
       snapshot,
-      dhcp: backend.previewRemove({ mac: record.mac, ip: record.highAlertIp, scope: scopeOf(vlan) }),
+      dhcp: backend.previewRemove({ mac: record.mac, ip: record.highAlertIp, scope: highAlertScope(vlan) }),
       evidence: [],
     },
     current,

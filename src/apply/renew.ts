@@ -3,7 +3,7 @@
  * plan; `lease` waits for expiry; `notify` tells the user) and verify what the network sees.
  */
 import type { DhcpBackend } from '../dhcp/backend.js';
-import { scopeOf } from '../dhcp/index.js';
+import { highAlertScope, scopeOf } from '../dhcp/index.js';
 import { parseShowAs } from '../devices/parsers/index.js';
 import type { ResolvedVlan } from '../inventory/types.js';
 import type { Evidence, Plan } from '../model/plan.js';
@@ -42,6 +42,7 @@ async function look(
   backend: DhcpBackend,
   plan: Plan,
   vlan: ResolvedVlan,
+  expect: 'high-alert' | 'normal',
 ): Promise<Sighting[]> {
   const mac = parseMac(plan.mac);
   const gw = ctx.inventory.device(vlan.gateway.device)!;
@@ -52,7 +53,8 @@ async function look(
     command,
     await ctx.network.show(gw.name, command),
   ).records;
-  const lease = await backend.leaseForMac(mac, scopeOf(vlan)).catch(() => undefined);
+  const scope = expect === 'high-alert' ? highAlertScope(vlan) : scopeOf(vlan);
+  const lease = await backend.leaseForMac(mac, scope).catch(() => undefined);
   return [
     { source: gw.name, query: command, ip: arp.find((a) => a.mac === mac)?.ip ?? null },
     { source: backend.name, query: 'DHCP lease', ip: lease?.ip ?? null },
@@ -100,7 +102,7 @@ export async function renewAndVerify(
   ctx.progress(
     `verifying: waiting up to ${ctx.inventory.policy.verifyTimeoutS}s for ${plan.mac} to show up ${options.expect === 'high-alert' ? `at ${plan.highAlertIp}` : 'in the normal pool'}…`,
   );
-  const outcome = await pollUntil(() => look(ctx, backend, plan, vlan), wanted, {
+  const outcome = await pollUntil(() => look(ctx, backend, plan, vlan, options.expect), wanted, {
     timeoutMs: ctx.inventory.policy.verifyTimeoutS * 1000,
     intervalMs: 250,
   });

@@ -3,7 +3,7 @@
  * for a quarantine, fed from the record (DESIGN.md: only templates produce CLI).
  */
 import type { DhcpChange, Reservation } from '../dhcp/backend.js';
-import { scopeOf } from '../dhcp/index.js';
+import { highAlertScope } from '../dhcp/index.js';
 import type { ResolvedDevice, ResolvedInventory, ResolvedVlan } from '../inventory/types.js';
 import type { Plan, RenewMethod } from '../model/plan.js';
 import { planQuarantine } from '../plan/quarantine.js';
@@ -49,7 +49,7 @@ export function reservationOf(r: ResolvedRecord): Reservation {
   return {
     mac: r.record.mac,
     ip: r.highAlertIp,
-    scope: scopeOf(r.vlan),
+    scope: highAlertScope(r.vlan),
     label: `highalert ${reasonOf(r.record)}`.slice(0, 60),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { parseShowAs, type ArpEntry, type RunningConfig } from '../devices/parsers/index.js';
 import type { DhcpBackend, Reservation } from '../dhcp/backend.js';
-import { dhcpBackendFor, scopeOf, type DeviceAccess } from '../dhcp/index.js';
+import { dhcpBackendFor, highAlertScope, type DeviceAccess } from '../dhcp/index.js';
 import { asHighAlertError } from '../errors.js';
 import { previewKeaGuard, vlanKey, type GuardedPoolServer, type KeaGuardPlan } from '../gateway/setup.js';
 import type { ResolvedInventory, ResolvedVlan } from '../inventory/types.js';
@@ -83,7 +83,7 @@ export async function observe(inventory: ResolvedInventory, net: DeviceAccess): 
     if (failed.has(name)) continue;
     try {
       const backend = await backendFor(vlan);
-      reservations.set(vlanKey(vlan), await backend.listReservations(scopeOf(vlan)));
+      reservations.set(vlanKey(vlan), await backend.listReservations(highAlertScope(vlan)));
       if (server?.backend === 'kea' && vlan.version === 4) {
         const guarded = backend as unknown as Partial<GuardedPoolServer>;
         if (typeof guarded.getConfig === 'function' && typeof guarded.ensureGuardedPool === 'function') {

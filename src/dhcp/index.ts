@@ -11,6 +11,16 @@ export interface DeviceAccess {
   configure(device: string, lines: string[]): Promise<void>;
 }
 
+/**
+ * Where the VLAN's High-Alert reservations live: the VLAN subnet for a host range inside it, or
+ * the dedicated High-Alert subnet (found on the server by its prefix).
+ */
+export function highAlertScope(vlan: ResolvedVlan): DhcpScope {
+  if (vlan.highAlertPool.kind === 'subnet') return { subnet: vlan.highAlertPool.subnet.text };
+  return scopeOf(vlan);
+}
+
+/** The VLAN's own subnet on the DHCP server (normal-pool leases). */
 export function scopeOf(vlan: ResolvedVlan): DhcpScope {
   return {
     subnet: vlan.subnet.text,

@@ -7,6 +7,7 @@
  */
 import type { ConfigAcl, ConfigRouteMap, RunningConfig } from '../devices/parsers/index.js';
 import type { DhcpScope } from '../dhcp/backend.js';
+import { highAlertScope } from '../dhcp/index.js';
 import { DhcpBackendError, PolicyError, ValidationError } from '../errors.js';
 import type { ResolvedInventory, ResolvedVlan } from '../inventory/types.js';
 import type { ConfigDiff } from '../model/plan.js';
@@ -79,14 +80,6 @@ export const IPV6_SKIPPED =
   'IPv6: policy routing for IPv6 pools is not implemented; nothing done for this VLAN';
 
 /** The pool's DHCP scope on the server: the VLAN subnet, or the dedicated High-Alert subnet. */
-export function guardScope(vlan: ResolvedVlan): DhcpScope {
-  if (vlan.highAlertPool.kind === 'subnet') return { subnet: vlan.highAlertPool.subnet.text };
-  return {
-    subnet: vlan.subnet.text,
-    ...(vlan.dhcp.subnetId === undefined ? {} : { subnetId: vlan.dhcp.subnetId }),
-  };
-}
-
 function conflict(device: string, code: string, message: string, suggestions: string[]): PolicyError {
   return new PolicyError(code, `${device}: ${message}`, { device, suggestions });
 }
@@ -431,7 +424,7 @@ export interface GuardedPoolServer {
 /** Previews the guarded pool from the server's config, without changing it. */
 export async function previewKeaGuard(server: GuardedPoolServer, vlan: ResolvedVlan): Promise<KeaGuardPlan> {
   const { ensureGuardedPoolInConfig, isConflict, poolText } = await import('../dhcp/kea-config.js');
-  const scope = guardScope(vlan);
+  const scope = highAlertScope(vlan);
   const range = vlan.highAlertPool.range;
   const edit = ensureGuardedPoolInConfig(await server.getConfig(), scope, range);
   if (isConflict(edit)) {

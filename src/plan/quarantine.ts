@@ -99,7 +99,8 @@ function aclBlocks(lines: string[]): string[] {
 }
 
 export function dhcpDiff(change: DhcpChange): ConfigDiff {
-  const text = change.device ? change.device.lines : change.preview;
+  // EXEC lines run from config mode (`do clear …`) are not configuration: leave them out of the diff.
+  const text = (change.device ? change.device.lines : change.preview).filter((l) => !l.startsWith('do '));
   const [before, after] = change.action === 'add' ? ['', text.join('\n')] : [text.join('\n'), ''];
   return {
     device: change.device?.name ?? change.server,
