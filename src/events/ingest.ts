@@ -145,29 +145,18 @@ function row(d: Decision, patch: Partial<IngestResultRow>): IngestResultRow {
 }
 
 function fromOutcome(d: Decision, o: QuarantineOutcome, verify: boolean): IngestResultRow {
-  if (o.outcome === 'quarantined') {
+  if (o.outcome === 'quarantined' || o.outcome === 'already-quarantined') {
     const q = o.quarantine;
     return row(d, {
-      outcome: 'quarantined',
+      outcome: o.outcome,
       mac: q.mac,
       quarantineId: q.id,
       status: q.status,
       highAlertIp: q.highAlertIp,
       switch: q.switch,
       port: q.port,
-      pendingRenew: verify && o.renew.method === 'port-bounce' && !o.renew.verified,
-    });
-  }
-  if (o.outcome === 'already-quarantined') {
-    const q = o.quarantine;
-    return row(d, {
-      outcome: 'already-quarantined',
-      mac: q.mac,
-      quarantineId: q.id,
-      status: q.status,
-      highAlertIp: q.highAlertIp,
-      switch: q.switch,
-      port: q.port,
+      pendingRenew:
+        o.outcome === 'quarantined' && verify && o.renew.method === 'port-bounce' && !o.renew.verified,
     });
   }
   // dry-run / declined cannot happen here (dryRun false, confirm true); report it rather than hide it.
