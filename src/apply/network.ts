@@ -6,9 +6,11 @@
 import pLimit from 'p-limit';
 import { connect, type ConnectionParams } from '../devices/connect.js';
 import { connectionParamsFor } from '../devices/inventory-params.js';
+import { platformFor } from '../devices/platforms/index.js';
 import type { Session } from '../devices/session.js';
 import { CommandRejectedError, ValidationError } from '../errors.js';
 import type { ResolvedDevice, ResolvedInventory } from '../inventory/types.js';
+import { linesByDevice, type Plan } from '../model/plan.js';
 import type { ShowPort } from '../events/correlate.js';
 import type { ConfigPort } from './engine.js';
 
@@ -17,6 +19,33 @@ export interface NetworkOptions {
   connect?: (params: ConnectionParams) => Promise<Session>;
   /** Sees every config line batch that is sent, per device (audit trail). */
   onConfig?: (device: string, lines: readonly string[]) => void;
+}
+
+/**
+ * What a run adds around a device's config lines, as the platform spells it: entering config under
+ * a revert timer and confirming it (commit_confirmed), saving (save_config). The dry-run shows it.
+ */
+export function sessionCommands(
+  inventory: ResolvedInventory,
+  devices: Iterable<string>,
+): Record<string, { before: string[]; after: string[] }> {
+  const out: Record<string, { before: string[]; after: string[] }> = {};
+  for (const name of devices) {
+    const d = inventory.device(name);
+    if (!d) continue;
+    const { definition } = platformFor(d.platform, d.name);
+    const cc = d.commitConfirmed ? definition.commitConfirm : undefined;
+    const before = cc ? [cc.enterConfigWithTimer(d.commitConfirmedMinutes)] : [];
+    const after = [...(cc ? [cc.confirm] : []), ...(d.saveConfig ? [definition.save.command] : [])];
+    if (before.length || after.length) out[name] = { before, after };
+  }
+  return out;
+}
+
+/** The plan with the session-level commands of the devices it touches. */
+export function withSession(inventory: ResolvedInventory, plan: Plan): Plan {
+  const session = sessionCommands(inventory, linesByDevice(plan).keys());
+  return Object.keys(session).length ? { ...plan, session } : plan;
 }
 
 export class Network implements ShowPort, ConfigPort {

@@ -25,6 +25,7 @@ import {
   type RunContext,
   type RunRequest,
 } from './context.js';
+import { withSession } from './network.js';
 import { finishAndVerify, type RenewOutcome } from './renew.js';
 
 export interface QuarantineRequest extends RunRequest {
@@ -172,24 +173,27 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
       label: `highalert ${reason}`.slice(0, 60),
       ...(located.ip === null ? {} : { replacesLease: located.ip }),
     };
-    return planQuarantine({
-      platform: located.switch.platform,
-      mac: located.mac,
-      user: located.user?.id ?? null,
-      site: located.vlan.site,
-      vlan: located.vlan.id,
-      switch: located.switch.name,
-      port: located.port,
-      previousIp: located.ip,
-      highAlertIp,
-      reason,
-      renew,
-      bouncePauseMs: inv.policy.bouncePauseS * 1000,
-      sharedMacs: req.allowSharedPort ? located.otherMacs : [],
-      snapshot,
-      dhcp: backend.previewAdd(reservation),
-      evidence: located.evidence,
-    });
+    return withSession(
+      inv,
+      planQuarantine({
+        platform: located.switch.platform,
+        mac: located.mac,
+        user: located.user?.id ?? null,
+        site: located.vlan.site,
+        vlan: located.vlan.id,
+        switch: located.switch.name,
+        port: located.port,
+        previousIp: located.ip,
+        highAlertIp,
+        reason,
+        renew,
+        bouncePauseMs: inv.policy.bouncePauseS * 1000,
+        sharedMacs: req.allowSharedPort ? located.otherMacs : [],
+        snapshot,
+        dhcp: backend.previewAdd(reservation),
+        evidence: located.evidence,
+      }),
+    );
   };
 
   if (req.dryRun)

@@ -21,6 +21,7 @@ import {
   type RunRequest,
 } from './context.js';
 import { poolKey } from './quarantine.js';
+import { withSession } from './network.js';
 import { finishAndVerify, type RenewOutcome } from './renew.js';
 
 export interface ReleaseRequest extends RunRequest {
@@ -108,26 +109,29 @@ async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome
     await ctx.network.show(sw.name, `show running-config interface ${record.port}`),
   ).join('\n');
   const backend = await dhcpBackendFor(inv, vlan, ctx.network);
-  const plan = planRelease(
-    {
-      platform: sw.platform,
-      mac: record.mac,
-      user: record.userId,
-      site: record.site,
-      vlan: record.vlan,
-      switch: record.switch,
-      port: record.port,
-      previousIp: record.previousIp,
-      highAlertIp: record.highAlertIp,
-      reason: parseFreeText(record.reason ?? 'no reason given', 'reason', 80),
-      renew,
-      bouncePauseMs: inv.policy.bouncePauseS * 1000,
-      sharedMacs: sharedMacsOf(record),
-      snapshot,
-      dhcp: backend.previewRemove({ mac: record.mac, ip: record.highAlertIp, scope: highAlertScope(vlan) }),
-      evidence: [],
-    },
-    current,
+  const plan = withSession(
+    inv,
+    planRelease(
+      {
+        platform: sw.platform,
+        mac: record.mac,
+        user: record.userId,
+        site: record.site,
+        vlan: record.vlan,
+        switch: record.switch,
+        port: record.port,
+        previousIp: record.previousIp,
+        highAlertIp: record.highAlertIp,
+        reason: parseFreeText(record.reason ?? 'no reason given', 'reason', 80),
+        renew,
+        bouncePauseMs: inv.policy.bouncePauseS * 1000,
+        sharedMacs: sharedMacsOf(record),
+        snapshot,
+        dhcp: backend.previewRemove({ mac: record.mac, ip: record.highAlertIp, scope: highAlertScope(vlan) }),
+        evidence: [],
+      },
+      current,
+    ),
   );
   if (req.dryRun) return { outcome: 'dry-run', changed: false, plan, quarantine: record };
 

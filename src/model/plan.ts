@@ -73,6 +73,11 @@ export interface Plan {
   readonly steps: PlanStep[];
   readonly diffs: ConfigDiff[];
   readonly evidence: Evidence[];
+  /**
+   * Session-level commands an apply adds around the config lines, per device, from the inventory
+   * (commit-confirmed: `configure terminal revert timer N` … `configure confirm`; `write memory`).
+   */
+  readonly session?: Record<string, { readonly before: string[]; readonly after: string[] }>;
 }
 
 /** The exact lines an apply sends, per device, in order (what the dry-run prints). */

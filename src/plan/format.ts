@@ -63,6 +63,9 @@ export function formatPlan(plan: Plan, c: ChalkInstance): string {
   out.push('', c.bold('Lines an apply sends, in order'));
   for (const [device, lines] of linesByDevice(plan)) {
     out.push(`  ${c.cyan(device)}:`, ...lines.map((l) => `    ${l}`));
+    const session = plan.session?.[device];
+    if (session?.before.length) out.push(c.dim(`    (config entered with: ${session.before.join('; ')})`));
+    if (session?.after.length) out.push(c.dim(`    (then, once applied: ${session.after.join('; ')})`));
   }
   return out.join('\n');
 }

@@ -41,6 +41,13 @@ describe('commit-confirmed on an access switch', () => {
   test('with archive: the change goes in under a revert timer and is confirmed', async () => {
     const sw = lab.device('lab-sw1');
     sw.configure(['archive', ' path flash:archive']);
+    const dry = await quarantineIn(lab, statePath, lab.hosts()[0]!.mac, { dryRun: true });
+    assert.equal(dry.outcome, 'dry-run');
+    if (dry.outcome === 'dry-run') {
+      assert.deepEqual(dry.plan.session, {
+        'lab-sw1': { before: ['configure terminal revert timer 5'], after: ['configure confirm'] },
+      });
+    }
     sw.clearReceived();
     const q = await quarantineIn(lab, statePath, lab.hosts()[0]!.mac);
     assert.equal(q.outcome, 'quarantined');
