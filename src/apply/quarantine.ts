@@ -5,6 +5,7 @@
 import { dhcpBackendFor, highAlertScope } from '../dhcp/index.js';
 import type { DhcpBackend, Reservation } from '../dhcp/backend.js';
 import { EXIT, HighAlertError, PolicyError } from '../errors.js';
+import { parseShowAs } from '../devices/parsers/index.js';
 import { correlate, type Located } from '../events/correlate.js';
 import { parseTarget } from '../events/target.js';
 import type { ResolvedVlan } from '../inventory/types.js';
@@ -158,7 +159,6 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
   const command = `show running-config interface ${located.port}`;
   const text = await ctx.network.show(located.switch.name, command);
   const snapshot = takeSnapshot(located.switch.name, located.port, text);
-  const { parseShowAs } = await import('../devices/parsers/index.js');
   const mode = parseShowAs(located.switch.platform, 'show running-config interface', command, text).records[0]
     ?.interfaces[0]?.switchportMode;
   refusePortProblems(located, snapshot, mode, req.allowSharedPort);
