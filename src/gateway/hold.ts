@@ -5,7 +5,7 @@
  * exactly on unhold. The hold (message, operator, snapshot) lives in the state store.
  */
 import type { RunningConfig } from '../devices/parsers/index.js';
-import { EXIT, HighAlertError, asHighAlertError } from '../errors.js';
+import { EXIT, HighAlertError, PolicyError, asHighAlertError } from '../errors.js';
 import type { ResolvedInventory, ResolvedVlan } from '../inventory/types.js';
 import type { ConfigDiff } from '../model/plan.js';
 import type { AclRef } from '../render/contexts.js';
@@ -75,13 +75,42 @@ function platformOf(inv: Pick<ResolvedInventory, 'device'>, device: string): str
   return inv.device(device)?.platform ?? 'cisco_ios';
 }
 
-function holdLines(inv: Pick<ResolvedInventory, 'device'>, vlan: ResolvedVlan, bind: boolean): string[] {
+/**
+ * The entries of the SVI's own inbound ACL, which the hold ACL keeps for everyone outside the
+ * pool (binding the hold ACL replaces it). Only a named extended ACL can be merged this way.
+ */
+function keptEntries(cfg: RunningConfig, previous: string | null, device: string, svi: string): string[] {
+  if (previous === null) return [];
+  const acl = cfg.acls.find((a) => a.name === previous);
+  if (!acl && !/^\d+$/.test(previous)) return []; // an undefined named ACL filters nothing on IOS
+  if (!acl || acl.numbered || acl.kind !== 'ip-extended') {
+    throw new PolicyError(
+      'E_SVI_ACL_UNSUPPORTED',
+      `${device} ${svi}: its inbound ACL ${previous} is not a named extended ACL, which hold cannot merge`,
+      {
+        device,
+        suggestions: [
+          `Convert ${previous} to a named extended ACL (ip access-list extended …) and bind that, then hold again.`,
+        ],
+      },
+    );
+  }
+  return acl.entries.filter((e) => e.action !== 'remark').map((e) => e.text);
+}
+
+function holdLines(
+  inv: Pick<ResolvedInventory, 'device'>,
+  vlan: ResolvedVlan,
+  bind: boolean,
+  keep: string[],
+): string[] {
   const n = gatewayNames(vlan);
   return renderLines(platformOf(inv, vlan.gateway.device), 'hold_gateway', {
     acl: n.holdAcl,
     interface: vlan.gateway.interface,
     pool: poolBlocks(vlan.highAlertPool).map((b) => ({ address: b.address, wildcard: b.wildcard })),
     monitor: vlan.monitorIp,
+    keep,
     bind,
   });
 }
@@ -125,13 +154,14 @@ export function planHold(input: {
       ]);
     }
     const prevRef = aclRef(previous, device);
+    const keep = keptEntries(cfg, previous, device, svi.name);
     if (previous !== null) {
       warnings.push(
-        `${device} ${svi.name}: inbound ACL ${previous} is replaced by ${n.holdAcl} during the hold (its filtering of other hosts is off until unhold puts it back)`,
+        `${device} ${svi.name}: inbound ACL ${previous} is replaced by ${n.holdAcl} during the hold; its ${keep.length} entries are copied into ${n.holdAcl} for the other hosts, and unhold binds ${previous} again`,
       );
     }
     const platform = platformOf(input.inventory, device);
-    const lines = holdLines(input.inventory, vlan, true);
+    const lines = holdLines(input.inventory, vlan, true, keep);
     const undo = renderLines(platform, 'unhold_gateway', {
       acl: n.holdAcl,
       interface: vlan.gateway.interface,
@@ -222,7 +252,10 @@ export function planUnhold(input: {
       acl_exists: aclExists,
     });
     const vlan = input.inventory.vlans.find((v) => v.site === g.site && v.id === g.vlan);
-    const undo = vlan && aclExists ? holdLines(input.inventory, vlan, bound) : [];
+    const undo =
+      vlan && aclExists
+        ? holdLines(input.inventory, vlan, bound, keptEntries(cfg, g.previousIn, g.device, svi.name))
+        : [];
     steps.push({
       kind: 'config',
       id: `gateway-unhold ${g.device} ${g.site}/${g.vlan}`,

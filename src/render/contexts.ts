@@ -90,6 +90,8 @@ export interface TemplateContexts {
     interface: InterfaceName;
     pool: AclSource[];
     monitor: IpAddress;
+    /** The entries of the SVI's own inbound ACL (extended, named), kept for everyone else. */
+    keep: string[];
     bind: boolean;
   };
   unhold_gateway: {

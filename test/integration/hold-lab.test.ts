@@ -150,9 +150,29 @@ describe('highalert hold / unhold (lab)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /warning: lab-gw Vlan10: inbound ACL CORP-IN is replaced by HA-HOLD-10/);
     assert.match(lab.device('lab-gw').interfaceConfig('Vlan10'), / ip access-group HA-HOLD-10 in\n/);
+    // Everyone outside the pool keeps CORP-IN's filtering during the hold: its entries close HA-HOLD-10.
+    const held = lab.device('lab-gw').runningConfig();
+    const holdAcl = held.slice(held.indexOf('ip access-list extended HA-HOLD-10'));
+    assert.match(
+      holdAcl,
+      /^ deny +ip host 10\.10\.0\.250 any\n deny +tcp any any eq telnet\n permit ip any any\n/m,
+    );
     const u = await cli('unhold', '--yes');
     assert.equal(u.code, 0, u.stderr);
     assert.equal(lab.device('lab-gw').runningConfig(), before);
+  });
+
+  it('a numbered or standard inbound ACL on the SVI is refused (it cannot be merged), nothing sent', async () => {
+    const bound = / ip access-group (\S+) in/.exec(lab.device('lab-gw').interfaceConfig('Vlan10'))?.[1];
+    lab.device('lab-gw').configure(['interface Vlan10', ' ip access-group 101 in']);
+    const before = lab.device('lab-gw').runningConfig();
+    const r = await cli('hold', '-m', 'numbered', '--yes', '--json');
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal((JSON.parse(r.stderr) as { error: { code: string } }).error.code, 'E_SVI_ACL_UNSUPPORTED');
+    assert.equal(lab.device('lab-gw').runningConfig(), before);
+    lab
+      .device('lab-gw')
+      .configure(['interface Vlan10', bound ? ` ip access-group ${bound} in` : ' no ip access-group 101 in']);
   });
 
   it('unhold refuses (exit 1) when the SVI binding was changed by hand during the hold', async () => {
