@@ -199,6 +199,7 @@ describe('setup templates', () => {
         interface: iface,
         pool: [{ address: parseIp('10.20.0.240'), wildcard: parseIp('0.0.0.15') }],
         monitor: parseIp('10.0.9.10'),
+        keep: [],
         bind: true,
       }),
       [
