@@ -235,6 +235,8 @@ export async function applyRecover(
       if (ok) {
         ctx.state.finishOperation(op.id, 'rolled-back');
         if (op.quarantine) ctx.state.updateQuarantine(op.quarantine.id, { status: op.quarantine.to });
+        // A hold is recorded before its lines go out: rolled back, it is no longer on.
+        if (op.kind === 'hold') ctx.state.endHold(audit.operator);
         if (op.kind === 'quarantine' && op.mac !== null) {
           const qid = op.quarantine?.id ?? null;
           for (const a of ctx.state.allocations())
