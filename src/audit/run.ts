@@ -102,9 +102,10 @@ async function run(ctx: RunContext, req: AuditRequest): Promise<AuditResult> {
     await closeObserved(first.observed);
     return done(first.result, null, null);
   }
+  let current = first;
   try {
     const recoverPlans = planRecover(ctx);
-    const plan = planRepair(ctx.inventory, first.observed, first.result.repairs);
+    let plan = planRepair(ctx.inventory, first.observed, first.result.repairs);
     if (!plan.steps.length && !plan.kea.length && !recoverPlans.length)
       return done(first.result, fixOf(plan, { dryRun: req.dryRun }), null);
     req.showPlan?.(plan, recoverPlans);
@@ -118,6 +119,19 @@ async function run(ctx: RunContext, req: AuditRequest): Promise<AuditResult> {
           .filter((o) => o.outcome === 'rolled-back')
           .map((o) => o.id)
       : [];
+    if (recovered.length) {
+      // Recover changed the devices: plan the repair again from what is there now, and ask again
+      // if it is not the repair that was shown.
+      current = await look(ctx);
+      const again = planRepair(ctx.inventory, current.observed, current.result.repairs);
+      const same = JSON.stringify([again.steps, again.kea]) === JSON.stringify([plan.steps, plan.kea]);
+      plan = again;
+      if (!same && (plan.steps.length || plan.kea.length)) {
+        req.showPlan?.(plan, []);
+        if (!(await req.confirm(plan, [])))
+          return done(first.result, fixOf(plan, { declined: true, recovered }), null);
+      }
+    }
     let operationId: number | null = null;
     if (plan.steps.length || plan.kea.length) {
       const op = ctx.state.beginOperation({ kind: 'audit', target: 'audit --fix', operator: req.operator });
@@ -125,14 +139,14 @@ async function run(ctx: RunContext, req: AuditRequest): Promise<AuditResult> {
       try {
         for (const k of plan.kea) {
           ctx.progress(`kea  ${k.server}: guarding ${k.range.first} - ${k.range.last}`);
-          await first.observed.keaServers.get(k.server)!.ensureGuardedPool(k.scope, k.range);
+          await current.observed.keaServers.get(k.server)!.ensureGuardedPool(k.scope, k.range);
         }
         const applied = await applyJournalled(plan.steps, {
           what: 'audit --fix',
           state: ctx.state,
           opId: op.id,
           config: ctx.network,
-          dhcp: dhcpPortForRepair(first.observed),
+          dhcp: dhcpPortForRepair(current.observed),
           progress: ctx.progress,
         });
         await ctx.network.finish();
@@ -161,5 +175,6 @@ async function run(ctx: RunContext, req: AuditRequest): Promise<AuditResult> {
     return done(first.result, fixOf(plan, { applied: true, operationId, recovered }), second.result.findings);
   } finally {
     await closeObserved(first.observed);
+    if (current !== first) await closeObserved(current.observed);
   }
 }
