@@ -343,6 +343,8 @@ function poolInSubnet(ctx: RuleContext, path: Path, range: IpRange, subnet: Cidr
 const sites: Rule = (ctx) => {
   const all: VlanInfo[] = [];
   const dhcpPairs = new Map<string, string>();
+  /** gateway device + VLAN id → where first seen: highalert's gateway objects are named by VLAN. */
+  const onGateway = new Map<string, Path>();
   for (const [site, sp] of ctx.entries(['sites'])) {
     const ids = new Map<number, Path>();
     for (const [v, p] of ctx.entries([...sp, 'vlans'])) {
@@ -359,6 +361,16 @@ const sites: Rule = (ctx) => {
       ctx.name([...p, 'name'], v.name, 'VLAN name');
       const subnet = ctx.cidr([...p, 'subnet'], v.subnet);
       const gw = obj(v.gateway);
+      if (gw && typeof gw.device === 'string' && typeof v.id === 'number') {
+        const key = `${gw.device}\u0000${v.id}`;
+        const first = onGateway.get(key);
+        if (first && formatPath(first.slice(0, 2)) !== formatPath(sp))
+          ctx.error(
+            [...p, 'id'],
+            `VLAN ${v.id} on gateway '${gw.device}' is also used at ${formatPath(first)}: the gateway's High-Alert objects (HA-PBR-${v.id}, HA-HOLD-${v.id}) are named by VLAN, so two sites cannot share a VLAN id on one gateway`,
+          );
+        else if (!first) onGateway.set(key, p);
+      }
       if (gw) {
         ctx.deviceRef([...p, 'gateway', 'device'], gw.device, 'gateway');
         ctx.iface([...p, 'gateway', 'interface'], gw.interface);

@@ -27,6 +27,27 @@ const POOL = 'high_alert_pool: 10.20.0.240-10.20.0.250';
 /** [case, edits, expected "line:column path: message" (message as a regex source)] */
 const ERRORS: [string, [string, string][], string][] = [
   [
+    'two sites sharing a VLAN id on one gateway',
+    [
+      [
+        '        dhcp: { server: kea, subnet_id: 20 }\n',
+        `        dhcp: { server: kea, subnet_id: 20 }
+  - name: campus-b
+    vlans:
+      - id: 20
+        name: guests
+        subnet: 10.21.0.0/24
+        gateway: { device: gw1, interface: Vlan20, ip: 10.21.0.1 }
+        access_switches: [sw1]
+        normal_pool: 10.21.0.100-10.21.0.199
+        high_alert_pool: 10.21.0.240-10.21.0.250
+        dhcp: { server: kea, subnet_id: 21 }
+`,
+      ],
+    ],
+    "37:13 sites\\[1\\].vlans\\[0\\].id: VLAN 20 on gateway 'gw1' is also used at sites\\[0\\].vlans\\[0\\]",
+  ],
+  [
     'top-level typo (users → user)',
     [['users:', 'user:']],
     "35:1 user: unknown key 'user' \\(did you mean 'users'\\?\\)",
