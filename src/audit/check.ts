@@ -4,6 +4,7 @@
  */
 import type { ConfigAcl, ConfigInterface, RunningConfig } from '../devices/parsers/index.js';
 import type { Reservation } from '../dhcp/backend.js';
+import { isHighalertReservation } from '../dhcp/kea-config.js';
 import { HighAlertError } from '../errors.js';
 import { planSetup, vlanKey, type KeaGuardPlan } from '../gateway/setup.js';
 import type { ResolvedInventory, ResolvedVlan } from '../inventory/types.js';
@@ -323,19 +324,32 @@ class Checker {
     const list = this.input.observed.reservations.get(vlanKey(vlan));
     if (!list) return;
     const server = this.input.inventory.dhcpServer(vlan.dhcp.server);
+    const ios = server?.backend === 'cisco_ios';
     const ours = (x: Reservation) =>
-      rangeContains(vlan.highAlertPool.range, x.ip) ||
-      (server?.backend === 'cisco_ios' && (x.label ?? '').startsWith(HIGHALERT_PREFIX));
+      rangeContains(vlan.highAlertPool.range, x.ip) || (ios && (x.label ?? '').startsWith(HIGHALERT_PREFIX));
     for (const x of list.filter(ours)) {
       if (this.ownedReservations.has(`${vlanKey(vlan)}|${x.mac}`)) continue;
-      // IOS: only pools named as highalert names them can be removed by that name.
-      const removable = server?.backend !== 'cisco_ios' || x.label === quarantineNames(x.mac).dhcpPool;
+      // IOS: only pools named as highalert names them can be removed by that name. Kea: only
+      // entries carrying highalert's user-context marker; another reservation that merely lies in
+      // the High-Alert range (made by hand or by another tool) is reported, never removed.
+      const removable = ios ? x.label === quarantineNames(x.mac).dhcpPool : isHighalertReservation(x);
+      const where = `the High-Alert group of site ${vlan.site} VLAN ${vlan.id}`;
+      if (!ios && !removable) {
+        this.add({
+          kind: 'orphan-reservation',
+          severity: 'warning',
+          device: vlan.dhcp.server,
+          target: x.mac,
+          message: `${vlan.dhcp.server} reserves ${x.ip} for ${x.mac} in ${where}, but the reservation has no highalert marker (user-context "highalert") and no active quarantine has it; highalert leaves it alone: remove it by hand if it is not wanted`,
+        });
+        continue;
+      }
       this.add({
         kind: 'orphan-reservation',
         severity: 'error',
         device: vlan.dhcp.server,
         target: x.mac,
-        message: `${vlan.dhcp.server} reserves ${x.ip} for ${x.mac}${x.label ? ` (${x.label})` : ''} in the High-Alert group of site ${vlan.site} VLAN ${vlan.id}, but no active quarantine has it`,
+        message: `${vlan.dhcp.server} reserves ${x.ip} for ${x.mac}${x.label ? ` (${x.label})` : ''} in ${where}, but no active quarantine has it`,
         ...(removable ? { fix: `remove the reservation ${x.mac} → ${x.ip}` } : {}),
       });
       if (removable)

@@ -120,12 +120,22 @@ export function isConflict(v: unknown): v is Conflict {
   return isObject(v) && v.ok === false && typeof v.message === 'string';
 }
 
-/** The JSON entry highalert writes for a reservation. */
+/**
+ * The label a reservation read back from Kea gets when its entry carries highalert's marker but
+ * no label text (see {@link reservationEntry}).
+ */
+export const HIGHALERT_DEFAULT_LABEL = 'highalert';
+
+/**
+ * The JSON entry highalert writes for a reservation. Every entry carries highalert's marker,
+ * `"user-context": { "highalert": { ... } }` (with the label when there is one), so that the
+ * audit can tell the reservations highalert made from others in the High-Alert range.
+ */
 export function reservationEntry(r: Reservation): JsonObject {
   return {
     'hw-address': r.mac,
     'ip-address': r.ip,
-    ...(r.label === undefined ? {} : { 'user-context': { highalert: { label: r.label } } }),
+    'user-context': { highalert: r.label === undefined ? {} : { label: r.label } },
   };
 }
 
@@ -137,11 +147,26 @@ function entryIp(e: JsonObject): IpAddress | undefined {
   return typeof e['ip-address'] === 'string' ? tryParseIp(e['ip-address']) : undefined;
 }
 
+/**
+ * The label of an entry highalert wrote: `user-context.highalert.label`, or
+ * {@link HIGHALERT_DEFAULT_LABEL} for a marked entry without one; undefined for entries without
+ * the marker (`user-context.highalert` an object, or `true`).
+ */
 function entryLabel(e: JsonObject): string | undefined {
   const ctx = e['user-context'];
-  if (isObject(ctx) && isObject(ctx.highalert) && typeof ctx.highalert.label === 'string')
-    return ctx.highalert.label;
-  return undefined;
+  if (!isObject(ctx)) return undefined;
+  const mark = ctx.highalert;
+  if (isObject(mark)) return typeof mark.label === 'string' ? mark.label : HIGHALERT_DEFAULT_LABEL;
+  return mark === true ? HIGHALERT_DEFAULT_LABEL : undefined;
+}
+
+/**
+ * True when a reservation read from Kea ({@link reservationsFromEntries}, so
+ * `KeaBackend.listReservations`) carries highalert's marker: only those have a label, since
+ * Kea's label is read from highalert's own `user-context` only.
+ */
+export function isHighalertReservation(r: Reservation): boolean {
+  return r.label !== undefined;
 }
 
 function describeEntry(e: JsonObject): string {
@@ -332,11 +357,71 @@ function sameRange(a: IpRange, b: IpRange): boolean {
   return a.first === b.first && a.last === b.last;
 }
 
+/** How a pool names the classes that may use it: Kea ≥ 2.7.5 also reads a `client-classes` list. */
+export type ClassSpelling = 'client-class' | 'client-classes';
+
+function usesClassList(o: JsonObject): boolean {
+  return Array.isArray(o['client-classes']);
+}
+
+/**
+ * The spelling the server's configuration already uses: `client-classes` if any subnet, shared
+ * network or pool has a `client-classes` list (Kea ≥ 2.7.5, where `client-class` is deprecated),
+ * else `client-class` (older Kea does not know the list). The global `Dhcp4.client-classes` (the
+ * class definitions) does not count.
+ */
+export function classSpelling(config: unknown): ClassSpelling {
+  const dhcp4 = dhcp4Of(config);
+  if (!dhcp4) return 'client-class';
+  const list =
+    objects(dhcp4['shared-networks']).some(usesClassList) ||
+    allSubnets(dhcp4).some((s) => usesClassList(s.subnet) || objects(s.subnet.pools).some(usesClassList));
+  return list ? 'client-classes' : 'client-class';
+}
+
+/**
+ * The classes a pool is restricted to, in either spelling (`client-class` and the
+ * `client-classes` list of Kea ≥ 2.7.5), without duplicates. A value that is not a class name is
+ * returned as its JSON text, so that it counts as a foreign class.
+ */
+export function poolClasses(pool: JsonObject): string[] {
+  const out = new Set<string>();
+  const one = (v: unknown): void => {
+    if (v === undefined || v === null || v === '') return;
+    out.add(typeof v === 'string' ? v : JSON.stringify(v));
+  };
+  one(pool['client-class']);
+  const list = pool['client-classes'];
+  if (Array.isArray(list)) list.forEach(one);
+  else one(list);
+  return [...out];
+}
+
+/** Restricts an unrestricted pool to {@link HIGH_ALERT_CLASS}, in one spelling only. */
+function guardPool(pool: JsonObject, spelling: ClassSpelling): void {
+  if (spelling === 'client-classes') {
+    delete pool['client-class'];
+    pool['client-classes'] = [HIGH_ALERT_CLASS];
+  } else {
+    delete pool['client-classes'];
+    pool['client-class'] = HIGH_ALERT_CLASS;
+  }
+}
+
+/** The guarded pool's entry as {@link ensureGuardedPoolInConfig} writes it into `config`. */
+export function guardedPoolEntry(config: unknown, range: IpRange): JsonObject {
+  const pool: JsonObject = { pool: poolText(range) };
+  guardPool(pool, classSpelling(config));
+  return pool;
+}
+
 /**
  * Makes sure the High-Alert range is a guarded pool of the scope's subnet (kea-notes): a pool
  * only the impossible class {@link HIGH_ALERT_CLASS} may use, the class defined, and the subnet
  * authoritative (so a released client is NAKed at once). Idempotent: `changed` is false when all
- * of it is already there.
+ * of it is already there. The pool's class is read in both spellings (`client-class`, and the
+ * `client-classes` list of Kea ≥ 2.7.5) and written in the one the configuration already uses
+ * ({@link classSpelling}); a pool of that range restricted to any other class is refused.
  */
 export function ensureGuardedPoolInConfig(
   config: unknown,
@@ -377,6 +462,7 @@ export function ensureGuardedPoolInConfig(
   }
 
   // 2. The pool, guarded; no other pool may overlap it.
+  const spelling = classSpelling(c.config);
   const pools = objects(loc.subnet.pools);
   let found = false;
   for (const p of pools) {
@@ -384,15 +470,17 @@ export function ensureGuardedPoolInConfig(
     if (!r) continue;
     if (sameRange(r, range)) {
       found = true;
-      if (p['client-class'] !== HIGH_ALERT_CLASS) {
-        if (p['client-class'] !== undefined && p['client-class'] !== '') {
-          return conflict(
-            'E_KEA_POOL_CLASS',
-            `pool ${p.pool} in subnet ${loc.text} is restricted to class ${JSON.stringify(p['client-class'])}, not ${HIGH_ALERT_CLASS}`,
-            ['Change or remove that pool by hand; highalert does not take over a pool another class uses.'],
-          );
-        }
-        p['client-class'] = HIGH_ALERT_CLASS;
+      const classes = poolClasses(p);
+      const foreign = classes.filter((k) => k !== HIGH_ALERT_CLASS);
+      if (foreign.length) {
+        return conflict(
+          'E_KEA_POOL_CLASS',
+          `pool ${p.pool} in subnet ${loc.text} is restricted to class${classes.length === 1 ? '' : 'es'} ${classes.map((k) => JSON.stringify(k)).join(', ')}, not only ${HIGH_ALERT_CLASS}`,
+          ['Change or remove that pool by hand; highalert does not take over a pool another class uses.'],
+        );
+      }
+      if (classes.length === 0) {
+        guardPool(p, spelling);
         changed = true;
       }
     } else if (rangesOverlap(r, range)) {
@@ -404,10 +492,9 @@ export function ensureGuardedPoolInConfig(
     }
   }
   if (!found) {
-    loc.subnet.pools = [
-      ...(Array.isArray(loc.subnet.pools) ? (loc.subnet.pools as unknown[]) : []),
-      { pool: poolText(range), 'client-class': HIGH_ALERT_CLASS },
-    ];
+    const pool: JsonObject = { pool: poolText(range) };
+    guardPool(pool, spelling);
+    loc.subnet.pools = [...(Array.isArray(loc.subnet.pools) ? (loc.subnet.pools as unknown[]) : []), pool];
     changed = true;
   }
 

@@ -24,6 +24,7 @@ import {
   checkRemove,
   dhcp4Of,
   ensureGuardedPoolInConfig,
+  guardedPoolEntry,
   hasReservation,
   isConflict,
   listReservationsInConfig,
@@ -93,6 +94,14 @@ export interface KeaChange extends DhcpChange {
   readonly changed: boolean;
 }
 
+function toError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+function isSuccess(r: unknown): r is KeaResponse {
+  return !(r instanceof Error) && (r as KeaResponse | undefined)?.result === KEA_RESULT.SUCCESS;
+}
+
 const LEASE_STATES: Record<number, string> = { 0: 'default', 1: 'declined', 2: 'expired-reclaimed' };
 
 export class KeaBackend implements DhcpBackend {
@@ -151,7 +160,12 @@ export class KeaBackend implements DhcpBackend {
     throw this.#commandError(command, response);
   }
 
-  #commandError(command: string, response: KeaResponse, extra = ''): DhcpBackendError {
+  #commandError(
+    command: string,
+    response: KeaResponse,
+    extra = '',
+    details: Record<string, unknown> = {},
+  ): DhcpBackendError {
     const text = response.text ?? '(no text)';
     if (response.result === KEA_RESULT.UNSUPPORTED) {
       const hook = command.startsWith('lease')
@@ -169,7 +183,7 @@ export class KeaBackend implements DhcpBackend {
               ? `Load the ${hook} hook library in kea-dhcp4 ("hooks-libraries": [{ "library": ".../libdhcp_${hook}.so" }]).`
               : 'Check the Kea version and loaded hook libraries (list-commands).',
           ],
-          details: { command, result: response.result },
+          details: { command, result: response.result, ...details },
         },
       );
     }
@@ -182,14 +196,14 @@ export class KeaBackend implements DhcpBackend {
           suggestions: [
             'Check that kea-dhcp4 is running and that kea-ctrl-agent.conf names its control socket.',
           ],
-          details: { command, result: response.result },
+          details: { command, result: response.result, ...details },
         },
       );
     }
     return new DhcpBackendError(
       response.result === KEA_RESULT.EMPTY ? 'E_KEA_EMPTY' : 'E_KEA_COMMAND_FAILED',
       `Kea server ${this.name} refused ${command} (result ${response.result}): ${text}${extra}`,
-      { device: this.name, details: { command, result: response.result } },
+      { device: this.name, details: { command, result: response.result, ...details } },
     );
   }
 
@@ -262,19 +276,55 @@ export class KeaBackend implements DhcpBackend {
       this.#mayHaveWritten = false;
       throw this.#commandError('config-set', set, '; the running configuration was kept');
     }
-    const written = await this.#transport.send('config-write');
-    if (written.result !== KEA_RESULT.SUCCESS) {
-      const restore = await this.#transport.send('config-set', oldConfig).catch((e: unknown) => e);
-      const restored = !(restore instanceof Error) && (restore as KeaResponse).result === KEA_RESULT.SUCCESS;
-      if (restored) this.#mayHaveWritten = false;
-      throw this.#commandError(
-        'config-write',
-        written,
-        restored
-          ? '; the previous configuration was set again, nothing changed'
-          : '; RESTORING THE PREVIOUS CONFIGURATION FAILED: the running configuration holds the change but the file does not',
-      );
+    const written = await this.#send('config-write');
+    if (!isSuccess(written)) {
+      await this.#writeFailed(written, () => this.#transport.send('config-set', oldConfig), {
+        undone: 'the previous configuration was set again',
+        failed: 'RESTORING THE PREVIOUS CONFIGURATION FAILED',
+      });
     }
+  }
+
+  /** Sends a command; a transport failure (timeout, connection reset, …) is returned, not thrown. */
+  #send(command: string, args?: Record<string, unknown>): Promise<KeaResponse | Error> {
+    return this.#transport.send(command, args).catch(toError);
+  }
+
+  /**
+   * config-write failed after a change reached the running configuration, either with an error
+   * result or at the transport level (`failure` is then the Error). `undo` takes the change back
+   * out of the running configuration. After a transport failure Kea may have written the file all
+   * the same, so the restored configuration is written again. Always throws: `details.changed` is
+   * false when memory and file are both back as before, true when the running configuration still
+   * holds the change, and absent when that is not known (the file may hold it).
+   */
+  async #writeFailed(
+    failure: KeaResponse | Error,
+    undo: () => Promise<KeaResponse>,
+    words: { undone: string; failed: string },
+  ): Promise<never> {
+    const undone = isSuccess(await undo().catch(toError));
+    const lost = failure instanceof Error;
+    const persisted = undone && (!lost || isSuccess(await this.#send('config-write')));
+    if (persisted) this.#mayHaveWritten = false;
+    const tail = !undone
+      ? `; ${words.failed}: the running configuration holds the change but the file ${lost ? 'may not' : 'does not'}`
+      : persisted
+        ? `; ${words.undone}${lost ? ' and written' : ''}, nothing changed`
+        : `; ${words.undone}, but writing it to the file failed too: the file may still hold the change`;
+    const changed = !undone ? { changed: true } : persisted ? { changed: false } : {};
+    if (!lost) throw this.#commandError('config-write', failure, tail, changed);
+    const base = failure instanceof DhcpBackendError ? failure : undefined;
+    throw new DhcpBackendError(
+      base?.code ?? 'E_KEA_UNREACHABLE',
+      `${base ? failure.message : `Kea server ${this.name}: config-write failed: ${failure.message}`}${tail}`,
+      {
+        device: this.name,
+        suggestions: base?.suggestions ?? [],
+        details: { ...base?.details, command: 'config-write', ...changed },
+        cause: failure,
+      },
+    );
   }
 
   #lock<T>(fn: () => Promise<T>): Promise<T> {
@@ -496,18 +546,12 @@ export class KeaBackend implements DhcpBackend {
    */
   async #persistIfPrimary(undo: () => Promise<KeaResponse>): Promise<void> {
     if (this.#target() === 'alternate') return;
-    const written = await this.#transport.send('config-write');
-    if (written.result === KEA_RESULT.SUCCESS) return;
-    const undone = await undo().catch((e: unknown) => e);
-    const ok = !(undone instanceof Error) && (undone as KeaResponse).result === KEA_RESULT.SUCCESS;
-    if (ok) this.#mayHaveWritten = false;
-    throw this.#commandError(
-      'config-write',
-      written,
-      ok
-        ? '; the change was taken back, nothing changed'
-        : '; TAKING THE CHANGE BACK FAILED: the running configuration holds it but the file does not',
-    );
+    const written = await this.#send('config-write');
+    if (isSuccess(written)) return;
+    await this.#writeFailed(written, undo, {
+      undone: 'the change was taken back',
+      failed: 'TAKING THE CHANGE BACK FAILED',
+    });
   }
 
   #delArgs(subnetId: number, r: Reservation): Record<string, unknown> {
@@ -609,7 +653,7 @@ export class KeaBackend implements DhcpBackend {
       return {
         changed: true,
         preview: [
-          `+ ${label} pool { "pool": "${range.first} - ${range.last}", "client-class": "HIGH_ALERT_NEVER_DYNAMIC" }, authoritative`,
+          `+ ${label} pool ${JSON.stringify(guardedPoolEntry(edit.config, range), null, 1).replace(/\n\s*/g, ' ')}, authoritative`,
         ],
       };
     });

@@ -22,6 +22,11 @@ import { lockFileFor, withLock } from '../../src/dhcp/kea-lock.js';
 import { DhcpBackendError } from '../../src/errors.js';
 import { parseIp, parseMac } from '../../src/values/index.js';
 import type { Reservation } from '../../src/dhcp/backend.js';
+import { reservationEntry, type JsonObject } from '../../src/dhcp/kea-config.js';
+import { highAlertScope } from '../../src/dhcp/index.js';
+import { previewKeaGuard } from '../../src/gateway/setup.js';
+import { checkAudit } from '../../src/audit/check.js';
+import { loadInventory } from '../../src/inventory/index.js';
 
 const SCOPE = { subnet: '10.77.0.0/24', subnetId: 77 };
 const R: Reservation = { mac: parseMac('aa:bb:cc:00:00:01'), ip: parseIp('10.77.0.240'), scope: SCOPE };
@@ -156,7 +161,7 @@ test('without host_cmds (Kea 2.2): config-get → config-test → config-set →
     'config-get',
   ]);
   assert.deepEqual(change.preview, [
-    '+ subnet 77 (10.77.0.0/24) reservation { "hw-address": "aa:bb:cc:00:00:01", "ip-address": "10.77.0.240" }',
+    '+ subnet 77 (10.77.0.0/24) reservation { "hw-address": "aa:bb:cc:00:00:01", "ip-address": "10.77.0.240", "user-context": { "highalert": {} } }',
   ]);
   t.sent.length = 0;
   const again = await b.addReservation(R);
@@ -167,7 +172,11 @@ test('without host_cmds (Kea 2.2): config-get → config-test → config-set →
     'list-commands is asked once; nothing is written when unchanged',
   );
   assert.match(again.preview[0]!, /already present; nothing changed/);
-  assert.deepEqual(await b.listReservations(SCOPE), [{ mac: R.mac, ip: R.ip, scope: SCOPE }]);
+  assert.deepEqual(
+    await b.listReservations(SCOPE),
+    [{ mac: R.mac, ip: R.ip, scope: SCOPE, label: 'highalert' }],
+    'marked as highalert’s even without a label',
+  );
   assert.equal((await b.removeReservation(R)).changed, true);
   assert.deepEqual(await b.listReservations(SCOPE), []);
 });
@@ -178,7 +187,12 @@ test('with host_cmds (list-commands offers reservation-*): reservation-add/-del 
   assert.equal((await b.addReservation(R)).changed, true);
   const add = t.sent.find((s) => s.command === 'reservation-add');
   assert.deepEqual(add?.args, {
-    reservation: { 'subnet-id': 77, 'hw-address': 'aa:bb:cc:00:00:01', 'ip-address': '10.77.0.240' },
+    reservation: {
+      'subnet-id': 77,
+      'hw-address': 'aa:bb:cc:00:00:01',
+      'ip-address': '10.77.0.240',
+      'user-context': { highalert: {} },
+    },
     'operation-target': 'primary',
   });
   assert.ok(!t.commands().includes('config-set'), 'no whole-config edit');
@@ -411,4 +425,256 @@ test('lock: one holder at a time; a lock of a dead pid is broken; a live one tim
   );
   assert.equal(await withLock('srv', { dir, server: 'srv', staleMs: 5000 }, async () => 2), 2);
   await assert.rejects(fs.stat(file), 'the lock is removed after use');
+});
+
+/** What a transport throws when Kea does not answer in time (UnixSocketTransport's own error). */
+const timeout = (command: string) =>
+  new DhcpBackendError('E_KEA_TIMEOUT', `Kea server kea1 did not answer ${command} within 10 ms (fake)`, {
+    device: 'kea1',
+  });
+
+/** config-write fails at the transport level `times` times, then works. */
+function writeThrows(t: FakeTransport, times: number): () => number {
+  let calls = 0;
+  t.handlers['config-write'] = () => {
+    calls++;
+    if (calls <= times) throw timeout('config-write');
+    return { result: 0 };
+  };
+  return () => calls;
+}
+
+test('config-write timing out: the previous configuration is set and written again, details.changed false', async () => {
+  const t = fakeKea(KEA22_COMMANDS);
+  const writes = writeThrows(t, 1);
+  const b = new KeaBackend({ name: 'kea1', transport: t, lockDir: await tmpLockDir() });
+  const before = await b.getConfig();
+  t.sent.length = 0;
+  await assert.rejects(b.addReservation(R), (err: unknown) => {
+    assert.ok(err instanceof DhcpBackendError);
+    assert.equal(err.code, 'E_KEA_TIMEOUT');
+    assert.match(
+      err.message,
+      /did not answer config-write within 10 ms \(fake\); the previous configuration was set again and written, nothing changed$/,
+    );
+    assert.equal(err.details?.changed, false, 'nothing to undo for a rollback');
+    return true;
+  });
+  assert.deepEqual(t.commands(), [
+    'list-commands',
+    'config-get',
+    'config-test',
+    'config-set',
+    'config-write',
+    'config-set',
+    'config-write',
+  ]);
+  assert.deepEqual(t.sent.at(-2)!.args, before, 'config-set with the configuration read before');
+  assert.equal(writes(), 2);
+  assert.deepEqual(await b.getConfig(), before);
+});
+
+test('config-write timing out twice: running configuration restored, the file may hold the change (changed unknown)', async () => {
+  const t = fakeKea(KEA22_COMMANDS);
+  writeThrows(t, 2);
+  const b = new KeaBackend({ name: 'kea1', transport: t, lockDir: await tmpLockDir() });
+  await assert.rejects(b.addReservation(R), (err: unknown) => {
+    assert.ok(err instanceof DhcpBackendError);
+    assert.equal(err.code, 'E_KEA_TIMEOUT');
+    assert.match(
+      err.message,
+      /set again, but writing it to the file failed too: the file may still hold the change$/,
+    );
+    assert.ok(err.details && !('changed' in err.details), 'neither "changed" nor "unchanged" is known');
+    return true;
+  });
+  assert.deepEqual(await b.listReservations(SCOPE), [], 'the running configuration is the old one');
+});
+
+test('config-write and the restore both failing at the transport level: details.changed true', async () => {
+  const t = fakeKea(KEA22_COMMANDS);
+  writeThrows(t, 1);
+  const set = t.handlers['config-set']!;
+  let sets = 0;
+  t.handlers['config-set'] = (a) => {
+    if (++sets > 1) throw timeout('config-set');
+    return set(a);
+  };
+  const b = new KeaBackend({ name: 'kea1', transport: t, lockDir: await tmpLockDir() });
+  await assert.rejects(b.addReservation(R), (err: unknown) => {
+    assert.ok(err instanceof DhcpBackendError);
+    assert.match(
+      err.message,
+      /; RESTORING THE PREVIOUS CONFIGURATION FAILED: the running configuration holds the change but the file may not$/,
+    );
+    assert.equal(err.details?.changed, true);
+    return true;
+  });
+  assert.equal(
+    t.commands().filter((c) => c === 'config-write').length,
+    1,
+    'nothing written after a failed restore',
+  );
+});
+
+test('a config-write error result: restored, not written again, details.changed false', async () => {
+  const t = fakeKea(KEA22_COMMANDS);
+  t.handlers['config-write'] = () => ({ result: 1, text: 'Unable to open file' });
+  const b = new KeaBackend({ name: 'kea1', transport: t, lockDir: await tmpLockDir() });
+  t.sent.length = 0;
+  await assert.rejects(b.addReservation(R), (err: unknown) => {
+    assert.ok(err instanceof DhcpBackendError);
+    assert.equal(err.code, 'E_KEA_COMMAND_FAILED');
+    assert.match(
+      err.message,
+      /Unable to open file; the previous configuration was set again, nothing changed$/,
+    );
+    assert.equal(err.details?.changed, false);
+    return true;
+  });
+  assert.deepEqual(t.commands().slice(-2), ['config-write', 'config-set']);
+});
+
+test('with host_cmds, config-write timing out takes the reservation back and writes again', async () => {
+  const t = fakeKea([...KEA22_COMMANDS, 'reservation-add', 'reservation-del', 'reservation-get-all']);
+  writeThrows(t, 1);
+  const b = new KeaBackend({ name: 'kea3', transport: t, lockDir: await tmpLockDir() });
+  await assert.rejects(b.addReservation(R), (err: unknown) => {
+    assert.ok(err instanceof DhcpBackendError);
+    assert.match(err.message, /; the change was taken back and written, nothing changed$/);
+    assert.equal(err.details?.changed, false);
+    return true;
+  });
+  assert.deepEqual(t.commands().slice(-3), ['config-write', 'reservation-del', 'config-write']);
+  assert.deepEqual(await b.listReservations(SCOPE), []);
+});
+
+test('guarded pool on Kea ≥ 2.7.5 (client-classes lists): ensureGuardedPool and the audit’s previewKeaGuard agree', async () => {
+  const { inventory } = await loadInventory(path.resolve('test/fixtures/inventory/valid-minimal.yaml'));
+  const vlan = inventory.vlans[0]!;
+  const range = vlan.highAlertPool.range;
+  // Kea ≥ 2.7.5 answers config-get with client-classes lists (client-class is deprecated there).
+  const kea3 = (config: JsonObject): FakeTransport => {
+    let current = structuredClone(config);
+    return new FakeTransport({
+      'list-commands': () => ({ result: 0, arguments: KEA22_COMMANDS }),
+      'config-get': () => ({ result: 0, arguments: structuredClone(current) }),
+      'config-test': () => ({ result: 0 }),
+      'config-set': (a) => {
+        current = structuredClone(a!) as JsonObject;
+        for (const s of (current.Dhcp4 as JsonObject).subnet4 as JsonObject[])
+          for (const p of s.pools as JsonObject[]) {
+            if (typeof p['client-class'] === 'string') p['client-classes'] = [p['client-class']];
+            delete p['client-class'];
+            p['client-classes'] ??= [];
+          }
+        return { result: 0 };
+      },
+      'config-write': () => ({ result: 0 }),
+    });
+  };
+  const subnet = (pools: JsonObject[]): JsonObject => ({
+    Dhcp4: { subnet4: [{ id: 20, subnet: '10.20.0.0/24', pools }] },
+  });
+  for (const [name, start, written] of [
+    [
+      'a Kea ≥ 2.7.5 configuration',
+      subnet([{ pool: '10.20.0.100 - 10.20.0.199', 'client-classes': [] }]),
+      '"client-classes": [ "HIGH_ALERT_NEVER_DYNAMIC" ]',
+    ],
+    [
+      'an older configuration on a server that answers with lists',
+      subnet([{ pool: '10.20.0.100 - 10.20.0.199' }]),
+      '"client-class": "HIGH_ALERT_NEVER_DYNAMIC"',
+    ],
+  ] as const) {
+    const t = kea3(start);
+    const b = new KeaBackend({ name: 'kea', transport: t, lockDir: await tmpLockDir() });
+    assert.equal((await previewKeaGuard(b, vlan)).changed, true, `${name}: the audit sees no guard yet`);
+    const done = await b.ensureGuardedPool(highAlertScope(vlan), range);
+    assert.equal(done.changed, true);
+    assert.match(
+      done.preview[0]!,
+      new RegExp(
+        `pool \\{ "pool": "10\\.20\\.0\\.240 - 10\\.20\\.0\\.250", ${written.replace(/[[\]]/g, '\\$&')} \\}, authoritative$`,
+      ),
+      name,
+    );
+    const set = t.sent.find((s) => s.command === 'config-set')!.args as JsonObject;
+    const pool = (((set.Dhcp4 as JsonObject).subnet4 as JsonObject[])[0]!.pools as JsonObject[])[1]!;
+    assert.ok(!('client-class' in pool && 'client-classes' in pool), `${name}: one spelling only`);
+    assert.equal((await previewKeaGuard(b, vlan)).changed, false, `${name}: the audit sees the guard`);
+    assert.equal((await b.ensureGuardedPool(highAlertScope(vlan), range)).changed, false);
+  }
+  // A foreign class in the list is refused by both.
+  const foreign = new KeaBackend({
+    name: 'kea',
+    transport: kea3(subnet([{ pool: '10.20.0.240 - 10.20.0.250', 'client-classes': ['VOIP'] }])),
+    lockDir: await tmpLockDir(),
+  });
+  await assert.rejects(previewKeaGuard(foreign, vlan), { code: 'E_KEA_POOL_CLASS' });
+  await assert.rejects(foreign.ensureGuardedPool(highAlertScope(vlan), range), { code: 'E_KEA_POOL_CLASS' });
+});
+
+test('audit: only Kea reservations with highalert’s marker are orphans --fix removes; others in the range are warnings', async () => {
+  const { inventory } = await loadInventory(path.resolve('test/fixtures/inventory/valid-minimal.yaml'));
+  const vlan = inventory.vlans[0]!;
+  const ours = {
+    mac: parseMac('aa:bb:cc:00:00:01'),
+    ip: parseIp('10.20.0.241'),
+    scope: highAlertScope(vlan),
+  };
+  const t = new FakeTransport({
+    'config-get': () => ({
+      result: 0,
+      arguments: {
+        Dhcp4: {
+          subnet4: [
+            {
+              id: 20,
+              subnet: '10.20.0.0/24',
+              reservations: [
+                reservationEntry({ ...ours, label: 'highalert case 7' }),
+                reservationEntry({ ...ours, mac: parseMac('aa:bb:cc:00:00:02'), ip: parseIp('10.20.0.242') }),
+                { 'hw-address': 'aa:bb:cc:00:00:03', 'ip-address': '10.20.0.243' },
+                { 'hw-address': 'aa:bb:cc:00:00:04', 'ip-address': '10.20.0.244', hostname: 'printer' },
+                { 'hw-address': 'aa:bb:cc:00:00:05', 'ip-address': '10.20.0.50' },
+              ],
+            },
+          ],
+        },
+      },
+    }),
+  });
+  const b = new KeaBackend({ name: 'kea', transport: t, hostCmds: 'never', lockDir: await tmpLockDir() });
+  const result = checkAudit({
+    inventory,
+    records: [],
+    unfinished: [],
+    observed: {
+      configs: new Map(),
+      arp: new Map(),
+      reservations: new Map([['hq/20', await b.listReservations(highAlertScope(vlan))]]),
+      backends: new Map([['kea', b]]),
+      kea: new Map(),
+      keaServers: new Map(),
+      failed: new Map(),
+    },
+  });
+  const orphans = result.findings.filter((f) => f.kind === 'orphan-reservation');
+  assert.deepEqual(
+    orphans.map((f) => [f.target, f.severity, f.fix !== undefined]).sort(),
+    [
+      ['aa:bb:cc:00:00:01', 'error', true],
+      ['aa:bb:cc:00:00:02', 'error', true],
+      ['aa:bb:cc:00:00:03', 'warning', false],
+      ['aa:bb:cc:00:00:04', 'warning', false],
+    ],
+    'the reservation outside the High-Alert range is not looked at',
+  );
+  assert.match(orphans.find((f) => f.target === 'aa:bb:cc:00:00:03')!.message, /no highalert marker/);
+  assert.deepEqual(
+    result.repairs.flatMap((r) => (r.kind === 'orphan-reservation' ? [r.reservation.mac] : [])).sort(),
+    ['aa:bb:cc:00:00:01', 'aa:bb:cc:00:00:02'],
+  );
 });

@@ -3,14 +3,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   addReservationToConfig,
+  classSpelling,
   ensureGuardedPoolInConfig,
+  guardedPoolEntry,
   HIGH_ALERT_CLASS,
+  HIGHALERT_DEFAULT_LABEL,
   isConflict,
+  isHighalertReservation,
   listReservationsInConfig,
   locateSubnet,
   parsePool,
+  poolClasses,
   previewLine,
   removeReservationFromConfig,
+  reservationEntry,
   type EditResult,
   type JsonObject,
 } from '../../src/dhcp/kea-config.js';
@@ -255,10 +261,141 @@ test('ensureGuardedPoolInConfig refuses overlaps, foreign classes, a changed cla
 test('previewLine is one readable line in Kea spelling', () => {
   assert.equal(
     previewLine('add', r('aa:bb:cc:00:00:01', '10.77.0.240', { subnet: '10.77.0.0/24', subnetId: 10 })),
-    '+ subnet 10 (10.77.0.0/24) reservation { "hw-address": "aa:bb:cc:00:00:01", "ip-address": "10.77.0.240" }',
+    '+ subnet 10 (10.77.0.0/24) reservation { "hw-address": "aa:bb:cc:00:00:01", "ip-address": "10.77.0.240", "user-context": { "highalert": {} } }',
   );
   assert.equal(
     previewLine('remove', r('aa:bb:cc:00:00:01', '10.77.0.240', { subnet: '10.77.0.0/24' }, 'case 7')),
     '- subnet 10.77.0.0/24 reservation { "hw-address": "aa:bb:cc:00:00:01", "ip-address": "10.77.0.240", "user-context": { "highalert": { "label": "case 7" } } }',
   );
+});
+
+test('reservationEntry always writes highalert’s marker; only marked entries read back as highalert’s', () => {
+  assert.deepEqual(reservationEntry(r('aa:bb:cc:00:00:01', '10.77.0.240')), {
+    'hw-address': 'aa:bb:cc:00:00:01',
+    'ip-address': '10.77.0.240',
+    'user-context': { highalert: {} },
+  });
+  const c = config([
+    reservationEntry(r('aa:bb:cc:00:00:01', '10.77.0.240', SCOPE, 'highalert case 7')),
+    reservationEntry(r('aa:bb:cc:00:00:02', '10.77.0.241')),
+    { 'hw-address': 'aa:bb:cc:00:00:03', 'ip-address': '10.77.0.242', 'user-context': { highalert: true } },
+    { 'hw-address': 'aa:bb:cc:00:00:04', 'ip-address': '10.77.0.243' },
+    { 'hw-address': 'aa:bb:cc:00:00:05', 'ip-address': '10.77.0.244', 'user-context': { owner: 'netops' } },
+    { 'hw-address': 'aa:bb:cc:00:00:06', 'ip-address': '10.77.0.245', 'user-context': { highalert: 'no' } },
+    { 'hw-address': 'aa:bb:cc:00:00:07', 'ip-address': '10.77.0.246', hostname: 'highalert' },
+  ]);
+  const list = listReservationsInConfig(c, SCOPE);
+  assert.ok(!isConflict(list));
+  assert.deepEqual(
+    list.map((x) => [x.mac.slice(-2), x.label, isHighalertReservation(x)]),
+    [
+      ['01', 'highalert case 7', true],
+      ['02', HIGHALERT_DEFAULT_LABEL, true],
+      ['03', HIGHALERT_DEFAULT_LABEL, true],
+      ['04', undefined, false],
+      ['05', undefined, false],
+      ['06', undefined, false],
+      ['07', undefined, false],
+    ],
+  );
+});
+
+/** Subnet 77 with these pools (and extra subnet keys), the class defined, authoritative. */
+function poolsConfig(pools: JsonObject[], extra: JsonObject = {}): JsonObject {
+  return {
+    Dhcp4: {
+      authoritative: true,
+      'client-classes': [{ name: HIGH_ALERT_CLASS, test: "'never' == 'dynamic'" }],
+      subnet4: [{ id: 77, subnet: '10.77.0.0/24', pools, ...extra }],
+    },
+  };
+}
+
+const HA_RANGE = range('10.77.0.240', '10.77.0.250');
+
+function poolsOf(c: JsonObject): JsonObject[] {
+  return ((c.Dhcp4 as JsonObject).subnet4 as JsonObject[])[0]!.pools as JsonObject[];
+}
+
+test('classSpelling: client-classes when a pool, subnet or shared network uses the list, never for the class definitions', () => {
+  assert.equal(classSpelling(poolsConfig([{ pool: '10.77.0.100-10.77.0.199' }])), 'client-class');
+  assert.equal(
+    classSpelling(poolsConfig([{ pool: '10.77.0.100-10.77.0.199', 'client-classes': [] }])),
+    'client-classes',
+  );
+  assert.equal(
+    classSpelling(poolsConfig([{ pool: '10.77.0.100-10.77.0.199' }], { 'client-classes': ['STAFF'] })),
+    'client-classes',
+  );
+  assert.equal(
+    classSpelling({ Dhcp4: { 'shared-networks': [{ name: 'n', 'client-classes': [], subnet4: [] }] } }),
+    'client-classes',
+  );
+  assert.equal(classSpelling(config()), 'client-class', 'Dhcp4.client-classes are definitions');
+});
+
+test('ensureGuardedPoolInConfig writes client-classes: [class] where the config uses lists, never both spellings', () => {
+  // A new pool on a Kea ≥ 2.7.5 configuration.
+  const modern = poolsConfig([{ pool: '10.77.0.100-10.77.0.199', 'client-classes': [] }]);
+  const added = ok(ensureGuardedPoolInConfig(modern, SCOPE, HA_RANGE));
+  assert.equal(added.changed, true);
+  assert.deepEqual(poolsOf(added.config)[1], {
+    pool: '10.77.0.240 - 10.77.0.250',
+    'client-classes': [HIGH_ALERT_CLASS],
+  });
+  assert.equal(ok(ensureGuardedPoolInConfig(added.config, SCOPE, HA_RANGE)).changed, false);
+  assert.deepEqual(guardedPoolEntry(modern, HA_RANGE), {
+    pool: '10.77.0.240 - 10.77.0.250',
+    'client-classes': [HIGH_ALERT_CLASS],
+  });
+  // An unguarded pool of that range, in either spelling of "no class".
+  for (const unguarded of [
+    { pool: '10.77.0.240-10.77.0.250', 'client-classes': [] },
+    { pool: '10.77.0.240-10.77.0.250', 'client-class': '', 'client-classes': [] },
+  ]) {
+    const res = ok(ensureGuardedPoolInConfig(poolsConfig([unguarded]), SCOPE, HA_RANGE));
+    assert.equal(res.changed, true);
+    assert.deepEqual(poolsOf(res.config), [
+      { pool: '10.77.0.240-10.77.0.250', 'client-classes': [HIGH_ALERT_CLASS] },
+    ]);
+  }
+  // Older Kea: the single name, and an empty client-class is replaced, not doubled.
+  const old = ok(
+    ensureGuardedPoolInConfig(
+      poolsConfig([{ pool: '10.77.0.240-10.77.0.250', 'client-class': '' }]),
+      SCOPE,
+      HA_RANGE,
+    ),
+  );
+  assert.deepEqual(poolsOf(old.config), [
+    { pool: '10.77.0.240-10.77.0.250', 'client-class': HIGH_ALERT_CLASS },
+  ]);
+});
+
+test('ensureGuardedPoolInConfig reads the guard in both spellings: already guarded → unchanged', () => {
+  for (const pool of [
+    { pool: '10.77.0.240-10.77.0.250', 'client-classes': [HIGH_ALERT_CLASS] },
+    { pool: '10.77.0.240-10.77.0.250', 'client-class': HIGH_ALERT_CLASS },
+    // Kea ≥ 2.7.5 may answer config-get with the list even where the single name was written.
+    { pool: '10.77.0.240-10.77.0.250', 'client-class': '', 'client-classes': [HIGH_ALERT_CLASS] },
+  ]) {
+    const res = ok(ensureGuardedPoolInConfig(poolsConfig([pool]), SCOPE, HA_RANGE));
+    assert.equal(res.changed, false, JSON.stringify(pool));
+    assert.deepEqual(poolsOf(res.config), [pool], 'left as it is');
+  }
+});
+
+test('ensureGuardedPoolInConfig refuses a pool of that range with a foreign class in either spelling', () => {
+  for (const pool of [
+    { pool: '10.77.0.240-10.77.0.250', 'client-classes': ['VOIP'] },
+    { pool: '10.77.0.240-10.77.0.250', 'client-classes': [HIGH_ALERT_CLASS, 'VOIP'] },
+    { pool: '10.77.0.240-10.77.0.250', 'client-class': HIGH_ALERT_CLASS, 'client-classes': ['VOIP'] },
+    { pool: '10.77.0.240-10.77.0.250', 'client-class': 'VOIP', 'client-classes': [HIGH_ALERT_CLASS] },
+    { pool: '10.77.0.240-10.77.0.250', 'client-class': 'VOIP' },
+  ]) {
+    const res = ensureGuardedPoolInConfig(poolsConfig([pool]), SCOPE, HA_RANGE);
+    assert.ok(isConflict(res) && res.code === 'E_KEA_POOL_CLASS', JSON.stringify(pool));
+    assert.match(res.message, /"VOIP"/);
+  }
+  assert.deepEqual(poolClasses({ 'client-class': 'A', 'client-classes': ['A', 'B', ''] }), ['A', 'B']);
 });
