@@ -38,6 +38,8 @@ export function formatReleaseOutcome(o: ReleaseOutcome, c: ChalkInstance): strin
   switch (o.outcome) {
     case 'not-quarantined':
       return `${o.target} is not quarantined; nothing changed.`;
+    case 'skipped':
+      return `${o.target}: skipped (${o.reason}); nothing changed.`;
     case 'dry-run':
       return c.dim('Dry run: nothing was sent.');
     case 'declined':

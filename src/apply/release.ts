@@ -33,10 +33,21 @@ export interface ReleaseRequest extends RunRequest {
   renew?: RenewMethod;
   verify: boolean;
   confirm?: (plan: Plan) => Promise<boolean>;
+  /**
+   * Do not release when, once its MAC is locked, the quarantine carries this verdict (outcome
+   * `skipped`): `expire` checks the verdict before the lock, and a verdict can land in between.
+   */
+  unlessVerdict?: 'malicious';
 }
 
 export type ReleaseOutcome =
   | { readonly outcome: 'not-quarantined'; readonly changed: false; readonly target: string }
+  | {
+      readonly outcome: 'skipped';
+      readonly changed: false;
+      readonly target: string;
+      readonly reason: string;
+    }
   | {
       readonly outcome: 'dry-run';
       readonly changed: false;
@@ -153,6 +164,12 @@ async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome
   if (!lock.active) {
     ctx.state.finishOperation(op.id, 'abandoned');
     return { outcome: 'not-quarantined', changed: false, target: req.target };
+  }
+  // Read under the lock: a verdict given since the caller looked cannot slip in any more.
+  if (req.unlessVerdict !== undefined && lock.active.verdict === req.unlessVerdict) {
+    ctx.state.finishOperation(op.id, 'abandoned');
+    const reason = `quarantine ${lock.active.id} is marked ${lock.active.verdict}; not released`;
+    return { outcome: 'skipped', changed: false, target: req.target, reason };
   }
   const confirmed = req.confirm ? await req.confirm(plan) : req.yes;
   if (!confirmed) {

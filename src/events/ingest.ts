@@ -186,9 +186,11 @@ export async function ingest(req: IngestRequest): Promise<IngestResult> {
       windowS,
       isProtectedMac: (mac) => inv.isProtectedMac(mac),
       isProtectedIp: (ip) => inv.isProtectedIp(ip),
+      // By MAC, or by the address the quarantined device holds now: its previous address may
+      // belong to another device since, which must still be handled.
       activeQuarantine: ({ mac, ips }) =>
         (mac === null ? undefined : store.activeQuarantineForMac(mac)) ??
-        active.find((q) => ips.some((ip) => q.highAlertIp === ip || q.previousIp === ip)),
+        active.find((q) => q.highAlertIp !== null && ips.includes(q.highAlertIp)),
       rateLimit: { ...limit, used: recentAutoQuarantines(store, now, limit.perMinutes) },
     });
   } finally {

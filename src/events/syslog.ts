@@ -6,8 +6,9 @@
  * Understood: SW_DAI DHCP_SNOOPING_DENY / INVALID_ARP / ACL_DENY, DHCP_SNOOPING_UNTRUSTED_PORT,
  * PORT_SECURITY PSECURE_VIOLATION (+ _MAC_MOVE, _VLAN), IP DUPADDR, SW_MATM MACFLAP_NOTIF.
  * The header before `%FACILITY-SEVERITY-MNEMONIC:` may carry a syslog priority `<189>`, a relay's
- * timestamp and hostname, `service sequence-numbers` (`000123:`), and the device timestamp —
- * calendar (with or without year, milliseconds, time zone; `*` / `.` sync flags) or uptime.
+ * timestamp and hostname, the device's hostname, `service sequence-numbers` (`000123:`), and the
+ * device timestamp — calendar (with or without year, milliseconds, time zone; `*` / `.` sync flags)
+ * or uptime. It must be exactly that: a line with anything else before the `%` is a warning.
  */
 import { splitLines, type ParseResult, type ParseWarning } from '../devices/parsers/common.js';
 import { interfaceShort, tryParseInterface, type InterfaceName } from '../values/interface.js';
@@ -23,18 +24,25 @@ export interface SyslogOptions {
 const MESSAGE = /%([A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)*?)-([0-7])-([A-Z][A-Z0-9_]*)\s*:\s*(.*)$/;
 
 const MON = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
-/** `[*.]` `[YYYY ]Mon D[ YYYY] hh:mm:ss[.fff][ ZONE]` at the end of the header. */
-const CALENDAR_END = new RegExp(
-  String.raw`(?:^|\s)([*.]?)((?:(\d{4})\s+)?(${MON})[a-z]*\s+(\d{1,2})(?:\s+(\d{4}))?\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:\s+([A-Z]{1,5})(?:[+-]\d{1,2}(?::?\d{2})?)?)?)\s*:?\s*$`,
-  'i',
-);
+/** `[YYYY ]Mon D[ YYYY] hh:mm:ss[.fff][ ZONE]`. */
+const CALENDAR = String.raw`(?<cal>(?:(?<y1>\d{4})\s+)?(?<mon>${MON})[a-z]*\s+(?<day>\d{1,2})(?:\s+(?<y2>\d{4}))?\s+(?<hh>\d{1,2}):(?<mm>\d{2}):(?<ss>\d{2})(?:\.(?<frac>\d{1,9}))?(?:\s+(?<zone>[A-Z]{1,5})(?:[+-]\d{1,2}(?::?\d{2})?)?)?)`;
 /** Uptime stamps: `00:18:08`, `1d02h`, `2w3d`, `1y2w`, optionally with milliseconds. */
-const UPTIME_END =
-  /(?:^|\s)([*.]?)(\d{1,3}:\d{2}:\d{2}(?:\.\d{1,6})?|\d{1,4}[ywd]\d{1,2}[wdh](?:\.\d{1,6})?)\s*:?\s*$/;
+const UPTIME = String.raw`(?<up>\d{1,3}:\d{2}:\d{2}(?:\.\d{1,6})?|\d{1,4}[ywd]\d{1,2}[wdh](?:\.\d{1,6})?)`;
 /** A relay's RFC 3339 stamp: `2024-01-07T19:54:41.123+00:00`. */
-const ISO_END = /(?:^|\s)(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\s*:?\s*$/;
-const SEQ_END = /(?:^|\s)(\d{1,10})\s*:\s*$/;
-const HOST_END = /(?:^|\s)([A-Za-z0-9][A-Za-z0-9_.-]{0,62})\s*:?\s*$/;
+const ISO = String.raw`(?<iso>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)`;
+const HOST = String.raw`(?<host>[A-Za-z0-9][A-Za-z0-9_.-]{0,62})`;
+/** The header's parts, each read where the previous one ended (sticky). */
+const PRI_AT = /\s*<\d{1,3}>/y;
+/** A relay's stamp and the host it names (followed by a blank, never a colon: that would be a tag). */
+const RELAY_AT = new RegExp(String.raw`\s*(?:${CALENDAR}|${ISO})\s+${HOST}(?=\s|$)`, 'iy');
+const SEQ_AT = /\s*\d{1,10}\s*:/y;
+/** The device's stamp with its sync flag (`*` not synchronised, `.` was synchronised). */
+const DEVICE_TIME_AT = new RegExp(
+  String.raw`\s*(?<flag>[*.]?)(?:${CALENDAR}|${UPTIME})(?:\s*:|(?=\s|$))`,
+  'iy',
+);
+const HOST_AT = new RegExp(String.raw`\s*${HOST}\s*:`, 'y');
+const UPTIME_TOKEN = new RegExp(String.raw`^${UPTIME}$`, 'i');
 
 interface Header {
   host?: string;
@@ -43,67 +51,140 @@ interface Header {
   at?: string;
 }
 
-/** Reads the header from the right: device time, sequence number, hostname, relay time, relay host. */
-export function parseHeader(header: string, now: Date): Header {
-  let rest = header.replace(/^\s*<\d{1,3}>/, '').trimEnd();
-  const out: Header = {};
-  for (let guard = 0; rest.trim() !== '' && guard < 8; guard++) {
-    const cal = CALENDAR_END.exec(rest);
-    if (cal) {
-      if (out.time === undefined) {
-        out.time = cal[2]!.trim();
-        if (cal[1] === '*' || cal[1] === '.') out.timeFlag = cal[1];
-        const at = calendarToIso(
-          {
-            month: cal[4]!,
-            day: Number(cal[5]),
-            ...(cal[3] || cal[6] ? { year: Number(cal[3] ?? cal[6]) } : {}),
-            hh: Number(cal[7]),
-            mm: Number(cal[8]),
-            ss: Number(cal[9]),
-            ...(cal[10] ? { frac: cal[10] } : {}),
-            ...(cal[11] ? { zone: cal[11] } : {}),
-          },
-          now,
-        );
-        if (at !== undefined) out.at = at;
-      }
-      rest = rest.slice(0, cal.index);
-      continue;
-    }
-    const iso = ISO_END.exec(rest);
-    if (iso) {
-      if (out.time === undefined) {
-        out.time = iso[1]!;
-        const d = new Date(iso[1]!.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-        if (!Number.isNaN(d.getTime())) out.at = d.toISOString();
-      }
-      rest = rest.slice(0, iso.index);
-      continue;
-    }
-    const up = UPTIME_END.exec(rest);
-    if (up) {
-      if (out.time === undefined) {
-        out.time = up[2]!;
-        if (up[1] === '*' || up[1] === '.') out.timeFlag = up[1];
-      }
-      rest = rest.slice(0, up.index);
-      continue;
-    }
-    const seq = SEQ_END.exec(rest);
-    if (seq) {
-      rest = rest.slice(0, seq.index);
-      continue;
-    }
-    const host = HOST_END.exec(rest);
-    if (host && isHostToken(host[1]!)) {
-      out.host ??= host[1]!;
-      rest = rest.slice(0, host.index);
-      continue;
-    }
-    break;
+interface Stamp {
+  time: string;
+  flag?: '*' | '.';
+  at?: string;
+}
+
+/** What the header has read so far: the relay's host and stamp, the device's. */
+interface Parts {
+  relayHost?: string;
+  relayTime?: Stamp;
+  host?: string;
+  seq?: true;
+  time?: Stamp;
+}
+
+type Groups = Partial<Record<string, string>>;
+
+function stampOf(g: Groups, now: Date): Stamp {
+  if (g['cal'] !== undefined) {
+    const year = g['y1'] ?? g['y2'];
+    const at = calendarToIso(
+      {
+        month: g['mon']!,
+        day: Number(g['day']),
+        ...(year === undefined ? {} : { year: Number(year) }),
+        hh: Number(g['hh']),
+        mm: Number(g['mm']),
+        ss: Number(g['ss']),
+        ...(g['frac'] ? { frac: g['frac'] } : {}),
+        ...(g['zone'] ? { zone: g['zone'] } : {}),
+      },
+      now,
+    );
+    return { time: g['cal'], ...(at === undefined ? {} : { at }) };
   }
-  return out;
+  if (g['iso'] !== undefined) {
+    const d = new Date(g['iso'].replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    return { time: g['iso'], ...(Number.isNaN(d.getTime()) ? {} : { at: d.toISOString() }) };
+  }
+  return { time: g['up'] ?? '' };
+}
+
+/** A hostname token, and not a bare number or an uptime stamp (`1d02h`) read as one. */
+function isHost(token: string | undefined): token is string {
+  return token !== undefined && isHostToken(token) && !UPTIME_TOKEN.test(token);
+}
+
+function readAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(text);
+}
+
+/** One optional part of the header: where it ends and what it adds, or undefined if absent here. */
+type Step = (text: string, at: number, got: Parts, now: Date) => { end: number; got: Parts } | undefined;
+
+/** The device's `HOST:`, in any one of its places (one hostname only). */
+const hostStep: Step = (text, at, got) => {
+  if (got.host !== undefined) return undefined;
+  const m = readAt(HOST_AT, text, at);
+  const host = m?.groups?.['host'];
+  return m && isHost(host) ? { end: HOST_AT.lastIndex, got: { ...got, host } } : undefined;
+};
+
+const STEPS: readonly Step[] = [
+  // <PRI>
+  (text, at, got) => {
+    const m = readAt(PRI_AT, text, at);
+    return m ? { end: PRI_AT.lastIndex, got } : undefined;
+  },
+  // relay stamp + relay host
+  (text, at, got, now) => {
+    const m = readAt(RELAY_AT, text, at);
+    const g: Groups = m?.groups ?? {};
+    if (!m || !isHost(g['host'])) return undefined;
+    return { end: RELAY_AT.lastIndex, got: { ...got, relayHost: g['host'], relayTime: stampOf(g, now) } };
+  },
+  // HOST: (before the sequence number)
+  hostStep,
+  // seq no:
+  (text, at, got) =>
+    readAt(SEQ_AT, text, at) ? { end: SEQ_AT.lastIndex, got: { ...got, seq: true } } : undefined,
+  // HOST: (between the sequence number and the device stamp)
+  hostStep,
+  // [*.]device stamp:
+  (text, at, got, now) => {
+    const m = readAt(DEVICE_TIME_AT, text, at);
+    if (!m) return undefined;
+    const g: Groups = m.groups ?? {};
+    const mark = g['flag'];
+    const flag = mark === '*' || mark === '.' ? mark : undefined;
+    const time: Stamp = { ...stampOf(g, now), ...(flag === undefined ? {} : { flag }) };
+    return { end: DEVICE_TIME_AT.lastIndex, got: { ...got, time } };
+  },
+  // HOST: (after the device stamp)
+  hostStep,
+];
+
+/**
+ * A relay's stamp and host followed by just `WORD:` is how syslog files print any program's line
+ * (`Dec  4 10:00:00 bastion sshd: …`): not read as a Cisco device's hostname.
+ */
+function tagLike(got: Parts): boolean {
+  return got.relayHost !== undefined && got.host !== undefined && !got.seq && got.time === undefined;
+}
+
+/** Tries each part present, then absent, in order; the first reading that consumes everything wins. */
+function readParts(text: string, step: number, at: number, got: Parts, now: Date): Parts | undefined {
+  if (step === STEPS.length) return /^\s*$/.test(text.slice(at)) && !tagLike(got) ? got : undefined;
+  const taken = STEPS[step]!(text, at, got, now);
+  if (taken !== undefined) {
+    const done = readParts(text, step + 1, taken.end, taken.got, now);
+    if (done !== undefined) return done;
+  }
+  return readParts(text, step + 1, at, got, now);
+}
+
+/**
+ * Reads the whole text before `%FACILITY-SEVERITY-MNEMONIC:` as a Cisco header, in this order,
+ * every part optional: `<PRI>`, a relay's stamp and hostname, `seq no:`, the device stamp (`*` /
+ * `.` flag), and one `HOST:` before, between or after those two. Undefined when anything is left
+ * unread — the `%…` is then text inside some other log line, not a Cisco message — and for a
+ * relay's stamp and host followed by `WORD:` alone (a program's tag, e.g. `sshd:`).
+ */
+export function parseHeader(header: string, now: Date): Header | undefined {
+  const parts = readParts(header, 0, 0, {}, now);
+  if (parts === undefined) return undefined;
+  const host = parts.host ?? parts.relayHost;
+  const stamp = parts.time ?? parts.relayTime;
+  return {
+    ...(host === undefined ? {} : { host }),
+    ...(stamp === undefined ? {} : { time: stamp.time }),
+    ...(stamp?.flag === undefined ? {} : { timeFlag: stamp.flag }),
+    ...(stamp?.at === undefined ? {} : { at: stamp.at }),
+  };
 }
 
 /** A MAC token as logged (`0013.1a41.544e`, trailing `.`/`,` allowed); undefined for 0000… / ffff…. */
@@ -256,12 +337,15 @@ export function parseSyslogLine(
   const warn = (reason: string): ParseWarning => ({ line, text: shortText(text), reason });
   const m = MESSAGE.exec(text);
   if (!m) return { warning: warn('not a Cisco syslog message (no %FACILITY-SEVERITY-MNEMONIC:)') };
+  // Nothing but a complete header may precede the `%`: a message quoted inside another program's
+  // line (sshd's "Invalid user %…", a URL) must never become an event.
+  const header = parseHeader(text.slice(0, m.index), now);
+  if (header === undefined) return { warning: warn('not a Cisco syslog message header') };
   const [, facility, severity, mnemonic, rest] = m as unknown as [string, string, string, string, string];
   const printed = `${facility}-${severity}-${mnemonic}`;
   const b = body(facility, mnemonic, rest);
   if (b === undefined) return { warning: warn(`${printed} is not a security event highalert acts on`) };
   if ('problem' in b) return { warning: warn(`${printed}: ${b.problem}`) };
-  const header = parseHeader(text.slice(0, m.index), now);
   const ports = b.ports.map(ifOf);
   const known = ports.filter((p): p is InterfaceName => p !== undefined);
   const unread = b.ports.find((p, i) => ports[i] === undefined);

@@ -4,7 +4,12 @@
  */
 import { EXIT, ValidationError } from '../errors.js';
 import type { StateStore } from '../state/store.js';
-import { INACTIVE_STATUSES, type QuarantineRecord, type QuarantineStatus } from '../state/types.js';
+import {
+  INACTIVE_STATUSES,
+  type JsonValue,
+  type QuarantineRecord,
+  type QuarantineStatus,
+} from '../state/types.js';
 import { openGroupContext } from './context.js';
 import { loadRelease, runRelease, type ReleasingDeps, type ReleasingRequest } from './release-port.js';
 import { isExpired } from './status.js';
@@ -52,6 +57,13 @@ function skipReason(current: QuarantineRecord | undefined, now: Date): ExpireRow
     };
   }
   return null;
+}
+
+/** The reason of a release outcome `skipped` (see `unlessVerdict`), else undefined. */
+function skippedBy(outcome: JsonValue | null): string | undefined {
+  if (typeof outcome !== 'object' || outcome === null || Array.isArray(outcome)) return undefined;
+  if (outcome['outcome'] !== 'skipped') return undefined;
+  return typeof outcome['reason'] === 'string' ? outcome['reason'] : 'skipped by release';
 }
 
 export async function runExpire(
@@ -106,8 +118,17 @@ export async function runExpire(
       operator: req.operator,
       commandLine: req.commandLine,
       ...(req.progress ? { progress: req.progress } : {}),
+      // Checked again by release under the MAC's lock: a malicious verdict may land meanwhile.
+      unlessVerdict: 'malicious',
     });
     const after = store.getQuarantine(q.id) ?? q;
+    const skipped = skippedBy(outcome.outcome);
+    if (outcome.ok && skipped !== undefined) {
+      const error = { code: 'E_CHANGED', message: skipped, suggestions: [] };
+      rows.push(row(after, 'skipped', error));
+      req.progress?.(`${q.mac}: skipped (${skipped})`);
+      continue;
+    }
     rows.push(row(after, outcome.ok ? 'released' : 'failed', outcome.error));
     req.progress?.(`${q.mac}: ${outcome.ok ? 'released' : `FAILED (${outcome.error?.message ?? '?'})`}`);
   }

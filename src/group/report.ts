@@ -2,7 +2,8 @@
  * Decision-controller reports: build one from a quarantine and its audit trail, keep it in the state
  * store's queue, and deliver the queue (oldest first) to the webhook. A report is queued before the
  * first POST, so a run that dies half-way still has it; delivery is at least once, and each POST
- * carries `reportId` and an `Idempotency-Key` so the controller can drop a repeat.
+ * carries `reportId` and an `Idempotency-Key` so the controller can drop a repeat. A report whose
+ * quarantine is no longer marked malicious (a later `verdict --benign`) is withdrawn, never sent.
  */
 import { randomBytes } from 'node:crypto';
 import { linkSync, rmSync, writeFileSync } from 'node:fs';
@@ -138,17 +139,50 @@ function row(
 }
 
 /**
+ * Withdraws `r` (and its quarantine's other pending reports) when that quarantine's verdict is no
+ * longer `malicious`: the report would tell the controller something that is not so. True if it did.
+ */
+function withdrawIfStale(store: StateStore, r: ReportRecord, options: FlushOptions): boolean {
+  const q = store.getQuarantine(r.quarantineId);
+  if (q?.verdict === 'malicious') return false;
+  const why =
+    q === undefined
+      ? `quarantine ${r.quarantineId} no longer exists`
+      : `quarantine ${q.id} is no longer marked malicious (verdict ${q.verdict ?? 'none'})`;
+  for (const w of store.withdrawReports(r.quarantineId, why)) {
+    store.appendAudit({
+      operator: options.operator,
+      commandLine: options.commandLine,
+      action: 'report',
+      target: q?.target ?? null,
+      mac: q?.mac ?? null,
+      result: `report ${w.id} (quarantine ${w.quarantineId}) withdrawn, not sent: ${why}`,
+    });
+    options.progress?.(`report ${w.id} (quarantine ${w.quarantineId}): withdrawn (${why})`);
+  }
+  return true;
+}
+
+/**
  * Delivers queued reports, oldest first. The first failure stops the run (the controller is
  * likely down; later reports would wait out the same retries): the rest stay queued, untried.
+ * Reports whose quarantine is no longer marked malicious are withdrawn instead (checked again just
+ * before each POST: the verdict may change while an earlier report is retried).
  */
 export async function flushReports(store: StateStore, options: FlushOptions): Promise<FlushResult> {
+  for (const r of store.pendingReports()) withdrawIfStale(store, r, options);
   const pending = store.pendingReports();
   const dc = options.decisionController;
   if (dc === undefined) return { configured: false, delivered: 0, queued: pending.length, deliveries: [] };
   const auth = authHeaders(dc, options.env);
   const deliveries: DeliveryRow[] = [];
+  let withdrawn = 0;
   let stopped: string | undefined;
   for (const r of pending) {
+    if (withdrawIfStale(store, r, options)) {
+      withdrawn++;
+      continue;
+    }
     if (stopped !== undefined) {
       deliveries.push(row(r, false, 0, null, `not tried: ${stopped}`));
       continue;
@@ -189,5 +223,5 @@ export async function flushReports(store: StateStore, options: FlushOptions): Pr
     deliveries.push(row(r, result.ok, result.attempts, result.status, result.error));
   }
   const delivered = deliveries.filter((d) => d.delivered).length;
-  return { configured: true, delivered, queued: pending.length - delivered, deliveries };
+  return { configured: true, delivered, queued: pending.length - withdrawn - delivered, deliveries };
 }

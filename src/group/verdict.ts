@@ -1,7 +1,8 @@
 /**
  * `highalert verdict <target> --malicious|--benign`. Malicious: mark the quarantine and report it
- * to the decision controller (webhook through the state store's queue, or a file). Benign: mark it
- * and release it (restores what was there). Queued reports from earlier runs are delivered first.
+ * to the decision controller (webhook through the state store's queue, or a file). Benign: mark it,
+ * withdraw its reports still queued (they must never reach the controller now), and release it
+ * (restores what was there). Queued reports from earlier runs are delivered first.
  */
 import { ValidationError } from '../errors.js';
 import type { DecisionController, ResolvedInventory } from '../inventory/types.js';
@@ -142,6 +143,8 @@ export async function runVerdict(
       ...(req.progress ? { progress: req.progress } : {}),
     },
   };
+  // Benign: this quarantine's queued reports are withdrawn before the queue is flushed.
+  if (req.verdict === 'benign' && active && !req.dryRun) return benign(run);
   // Reports queued by earlier runs go first (not in a dry run: that sends nothing).
   const flush: FlushResult = req.dryRun
     ? { configured: dc !== undefined, delivered: 0, queued: store.pendingReports().length, deliveries: [] }
@@ -151,7 +154,7 @@ export async function runVerdict(
     req.progress?.(`quarantine ${q.id} (${q.mac}) is ${q.status}: nothing to release; nothing changed`);
     return { ...run.common, verdict: 'benign', changed: false, dryRun: req.dryRun, flush, status: q.status };
   }
-  return benign(run, flush);
+  return benignPreview(run, flush);
 }
 
 async function malicious(run: Run, flush: FlushResult): Promise<VerdictResult> {
@@ -225,13 +228,11 @@ async function malicious(run: Run, flush: FlushResult): Promise<VerdictResult> {
   return { ...base, changed: true, report, flush: merged };
 }
 
-async function benign(run: Run, flush: FlushResult): Promise<VerdictResult> {
+function releaseRequest(run: Run): ReleaseRequest {
   const { ctx, req, q } = run;
-  const { store } = ctx;
-  const release = run.deps.release ?? (await loadRelease());
-  const request: ReleaseRequest = {
+  return {
     inventoryPath: req.inventoryPath,
-    statePath: store.path,
+    statePath: ctx.store.path,
     target: q.mac,
     dryRun: req.dryRun,
     yes: true, // asked above (or --yes)
@@ -242,18 +243,51 @@ async function benign(run: Run, flush: FlushResult): Promise<VerdictResult> {
     commandLine: req.commandLine,
     ...(req.progress ? { progress: req.progress } : {}),
   };
-  const base = { ...run.common, verdict: 'benign', dryRun: req.dryRun, flush } as const;
-  if (req.dryRun) {
-    return { ...base, changed: false, release: await runRelease(release, request), status: q.status };
-  }
+}
+
+async function benignPreview(run: Run, flush: FlushResult): Promise<VerdictResult> {
+  const release = run.deps.release ?? (await loadRelease());
+  const result = await runRelease(release, releaseRequest(run));
+  const base = { ...run.common, verdict: 'benign', dryRun: run.req.dryRun, flush } as const;
+  return { ...base, changed: false, release: result, status: run.q.status };
+}
+
+async function benign(run: Run): Promise<VerdictResult> {
+  const { ctx, req, q } = run;
+  const { store } = ctx;
+  const release = run.deps.release ?? (await loadRelease());
   const opId = lock(store, q, req);
-  if (q.verdict !== 'benign') store.updateQuarantine(q.id, { verdict: 'benign' });
-  store.appendAudit({ ...audit(req, q, opId), result: 'benign; releasing' });
+  // Marked benign and its queued reports withdrawn in one transaction: a flush that starts after
+  // this never sends them, and one already running re-checks the verdict before each POST.
+  const withdrawn = store.db
+    .transaction(() => {
+      if (q.verdict !== 'benign') store.updateQuarantine(q.id, { verdict: 'benign' });
+      return store.withdrawReports(q.id, `verdict benign by ${req.operator}`);
+    })
+    .immediate();
+  const ids = withdrawn.map((r) => r.id).join(', ');
+  if (withdrawn.length > 0) {
+    req.progress?.(`quarantine ${q.id}: queued report ${ids} withdrawn (verdict benign)`);
+  }
+  store.appendAudit({
+    ...audit(req, q, opId),
+    result: withdrawn.length > 0 ? `benign; report ${ids} withdrawn; releasing` : 'benign; releasing',
+  });
   // The verdict's own lock ends before release takes the MAC's lock.
   store.finishOperation(opId, 'done');
-  const result = await runRelease(release, request);
+  // Reports queued by earlier runs (for other quarantines) go first.
+  const flush = await flushReports(store, run.flushOptions);
+  const result = await runRelease(release, releaseRequest(run));
   const after = store.getQuarantine(q.id) ?? q;
-  return { ...base, changed: true, release: result, status: after.status };
+  return {
+    ...run.common,
+    verdict: 'benign',
+    dryRun: false,
+    flush,
+    changed: true,
+    release: result,
+    status: after.status,
+  };
 }
 
 function audit(req: VerdictRequest, q: QuarantineRecord, opId: number): Omit<NewAuditEntry, 'result'> {

@@ -20,7 +20,8 @@
  *   database, not the caller, guarantees two processes never get the same address.
  * - audit: who ran what, the lines sent per device and the result. No secrets: there is no
  *   column for one, and JSON columns refuse secret-looking keys.
- * - reports (v2): decision-controller reports waiting to be delivered.
+ * - reports (v2): decision-controller reports waiting to be delivered. `withdrawn_at` (v3): set when
+ *   the verdict they report no longer stands (a later `verdict --benign`); such a report is never sent.
  * - holds (v2): collective holds with their message and the config they replaced.
  */
 import type Database from 'better-sqlite3';
@@ -162,6 +163,15 @@ export const MIGRATIONS: readonly Migration[] = [
         snapshot   TEXT NOT NULL DEFAULT '{}' ${JSON_CHECK('snapshot')}
       );
       CREATE UNIQUE INDEX holds_active_scope ON holds(scope) WHERE ended_at IS NULL;
+    `,
+  },
+  {
+    version: 3,
+    name: 'reports.withdrawn_at',
+    sql: `
+      ALTER TABLE reports ADD COLUMN withdrawn_at TEXT NULL;
+      DROP INDEX reports_pending;
+      CREATE INDEX reports_pending ON reports(id) WHERE delivered_at IS NULL AND withdrawn_at IS NULL;
     `,
   },
 ];

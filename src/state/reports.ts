@@ -12,6 +12,7 @@ interface ReportRow {
   created_at: string;
   last_attempt_at: string | null;
   delivered_at: string | null;
+  withdrawn_at: string | null;
 }
 
 function toReport(r: ReportRow): ReportRecord {
@@ -24,6 +25,7 @@ function toReport(r: ReportRow): ReportRecord {
     createdAt: r.created_at,
     lastAttemptAt: r.last_attempt_at,
     deliveredAt: r.delivered_at,
+    withdrawnAt: r.withdrawn_at,
   };
 }
 
@@ -36,12 +38,29 @@ export function enqueueReport(ctx: Ctx, quarantineId: number, payload: JsonValue
   return toReport(row!);
 }
 
-/** Undelivered reports, oldest first. */
+/** Undelivered reports that were not withdrawn, oldest first. */
 export function pendingReports(ctx: Ctx, limit = -1): ReportRecord[] {
   return ctx.db
-    .prepare<[number], ReportRow>('SELECT * FROM reports WHERE delivered_at IS NULL ORDER BY id LIMIT ?')
+    .prepare<[number], ReportRow>(
+      'SELECT * FROM reports WHERE delivered_at IS NULL AND withdrawn_at IS NULL ORDER BY id LIMIT ?',
+    )
     .all(limit)
     .map(toReport);
+}
+
+/**
+ * Withdraws the quarantine's pending reports (the verdict they carry no longer stands): they are
+ * never delivered. `why` is kept as the report's last error. Returns the reports withdrawn.
+ */
+export function withdrawReports(ctx: Ctx, quarantineId: number, why: string): ReportRecord[] {
+  return ctx.db
+    .prepare<[string, string, number], ReportRow>(
+      `UPDATE reports SET withdrawn_at = ?, last_error = ?
+       WHERE quarantine_id = ? AND delivered_at IS NULL AND withdrawn_at IS NULL RETURNING *`,
+    )
+    .all(ctx.now(), `withdrawn: ${why}`, quarantineId)
+    .map(toReport)
+    .sort((a, b) => a.id - b.id);
 }
 
 function update(ctx: Ctx, id: number, sql: string, ...values: unknown[]): void {

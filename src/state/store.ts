@@ -144,6 +144,10 @@ export class StateStore {
   markReportDelivered(id: number): void {
     reports.markReportDelivered(this.ctx, id);
   }
+  /** The quarantine's pending reports are withdrawn (never delivered); returns them. */
+  withdrawReports(quarantineId: number, why: string): ReportRecord[] {
+    return reports.withdrawReports(this.ctx, quarantineId, why);
+  }
 
   // holds
   startHold(hold: { scope?: string; message: string; operator: string; snapshot?: JsonObject }): HoldRecord {

@@ -246,6 +246,8 @@ export interface ReportRecord {
   readonly createdAt: string;
   readonly lastAttemptAt: string | null;
   readonly deliveredAt: string | null;
+  /** Set when the verdict it reports no longer stands: never delivered after that. */
+  readonly withdrawnAt: string | null;
 }
 
 export interface HoldRecord {

@@ -75,6 +75,7 @@ describe('ingest against the lab', () => {
   test('a DAI line naming a lab host quarantines it: the host ends at its High-Alert address', async () => {
     n = 1;
     const host = lab.hosts()[1]!;
+    const oldIp = lab.host(host.mac)!.ip;
     const r = await ingest(
       `${daiLine(host)}\n%LINK-3-UPDOWN: Interface Gi1/0/2, changed state to up\n`,
       '--yes',
@@ -98,6 +99,24 @@ describe('ingest against the lab', () => {
     const again = await ingest(daiLine(host), '--yes', '--json');
     assert.equal(again.code, 0, again.stderr);
     assert.equal((JSON.parse(again.stdout) as IngestResult).decisions[0]!.decision, 'already-quarantined');
+
+    // IP-only events: its High-Alert address is this quarantine; its old address may be another
+    // device's by now, so that one is a suspect of its own.
+    const byIp = await ingest(
+      [eveLine(res.highAlertIp!, 'ET SCAN from quarantine'), eveLine(oldIp, 'ET SCAN from old address')].join(
+        '\n',
+      ),
+      '--dry-run',
+      '--json',
+    );
+    assert.equal(byIp.code, 0, byIp.stderr);
+    assert.deepEqual(
+      (JSON.parse(byIp.stdout) as IngestResult).decisions.map((d) => [d.target, d.decision]),
+      [
+        [res.highAlertIp, 'already-quarantined'],
+        [oldIp, 'quarantine'],
+      ],
+    );
   });
 
   test('protected MAC and protected (infrastructure) IP are skipped; nothing is sent', async () => {

@@ -8,7 +8,7 @@ import { parse, stringify } from 'yaml';
 import { linesByDevice } from '../../src/model/plan.js';
 import { openState } from '../../src/state/index.js';
 import type { Lab } from '../../src/lab/index.js';
-import { configLinesReceived, labWithState, quarantineIn, releaseIn } from './quarantine-helpers.js';
+import { configLinesReceived, configs, labWithState, quarantineIn, releaseIn } from './quarantine-helpers.js';
 
 describe('quarantine and release against the lab over SSH', () => {
   let lab: Lab;
@@ -73,6 +73,32 @@ describe('quarantine and release against the lab over SSH', () => {
       lab.devices.flatMap((d) => configLinesReceived(d.received())),
       [],
     );
+  });
+
+  test('unlessVerdict: a quarantine marked malicious before release locks the MAC is skipped, not released', async () => {
+    const host = lab.hosts().find((h) => h.port === 'GigabitEthernet1/0/3')!;
+    const q = await quarantineIn(lab, statePath, host.mac);
+    assert.equal(q.outcome, 'quarantined');
+    if (q.outcome !== 'quarantined') return;
+    const quarantined = configs(lab);
+    // The verdict lands after the caller's own check (as in `expire`), before release's lock.
+    const state = openState(statePath);
+    state.updateQuarantine(q.quarantine.id, { verdict: 'malicious' });
+    lab.devices.forEach((d) => d.clearReceived());
+    const r = await releaseIn(lab, statePath, host.mac, { unlessVerdict: 'malicious' });
+    assert.equal(r.outcome, 'skipped');
+    if (r.outcome === 'skipped') assert.match(r.reason, /is marked malicious; not released/);
+    assert.deepEqual(
+      lab.devices.flatMap((d) => configLinesReceived(d.received())),
+      [],
+      'nothing sent',
+    );
+    assert.deepEqual(configs(lab), quarantined);
+    assert.equal(state.getQuarantine(q.quarantine.id)?.status, 'isolated');
+    assert.equal(state.unfinishedOperations().length, 0, 'its operation is finished (abandoned)');
+    state.close();
+    // Without the condition it releases as usual.
+    assert.equal((await releaseIn(lab, statePath, host.mac)).outcome, 'released');
   });
 
   test('the dry-run lines are exactly what an apply sends, per device (quarantine and release)', async () => {

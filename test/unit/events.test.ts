@@ -137,6 +137,16 @@ describe('syslog headers and layouts', () => {
       '2024-01-07T19:54:41.123+00:00 sw1 ',
       { host: 'sw1', time: '2024-01-07T19:54:41.123+00:00', at: '2024-01-07T19:54:41.123Z' },
     ],
+    [
+      'sw1: 000042: *Dec  4 10:00:00.123 UTC: ',
+      { host: 'sw1', time: 'Dec  4 10:00:00.123 UTC', timeFlag: '*' },
+    ],
+    ['Dec  4 10:00:00 10.1.1.2 *Dec  4 10:00:01 UTC: sw1: ', { host: 'sw1', time: 'Dec  4 10:00:01 UTC' }],
+    ['<189>000042: 1d02h: ', { time: '1d02h' }],
+    [
+      'Oct 19 12:42:33 10.1.1.2 45: sw1: Oct 19 12:42:33.805 CDT: ',
+      { host: 'sw1', time: 'Oct 19 12:42:33.805 CDT' },
+    ],
   ];
   for (const [header, want] of cases) {
     it(`header ${JSON.stringify(header)}`, () => {
@@ -153,7 +163,7 @@ describe('syslog headers and layouts', () => {
 
   it('a December stamp read in January belongs to the previous year', () => {
     assert.equal(
-      parseHeader('Dec 31 23:59:00 UTC:', new Date('2027-01-01T00:10:00Z')).at,
+      parseHeader('Dec 31 23:59:00 UTC:', new Date('2027-01-01T00:10:00Z'))?.at,
       '2026-12-31T23:59:00.000Z',
     );
   });
@@ -194,6 +204,33 @@ describe('syslog headers and layouts', () => {
       [1, 2, 4, 5, 6],
     );
     assert.match(r.warnings[2]!.reason, /not a usable MAC/);
+  });
+
+  it('a Cisco message inside another log line is a warning, never an event', () => {
+    const tuple = '([0011.2233.4455/10.20.0.55/0000.0000.0000/0.0.0.0/01:53:21 UTC Fri Jan 23 2015])';
+    const forged = [
+      `sshd: Invalid user %SW_DAI-4-DHCP_SNOOPING_DENY: 1 Invalid ARPs (Req) on Gi1/0/7, vlan 20.${tuple}`,
+      `Dec  4 10:00:00 bastion sshd[2211]: Invalid user %SW_DAI-4-DHCP_SNOOPING_DENY: 1 Invalid ARPs (Req) on Gi1/0/7, vlan 20.${tuple} from 203.0.113.9 port 52113`,
+      '203.0.113.9 - - [04/Dec/2026:10:00:00 +0000] "GET /?q=%IP-4-DUPADDR: Duplicate address 10.10.0.1 on Vlan10, sourced by 0011.2233.4488 HTTP/1.1" 404 153 "-" "curl/8.0"',
+      'Dec  4 10:00:00 mail1 postfix/smtpd[77]: warning: %PORT_SECURITY-2-PSECURE_VIOLATION: Security violation occurred, caused by MAC address 0011.2233.4477 on port GigabitEthernet1/0/5.',
+      'note to self: the switch said %SW_MATM-4-MACFLAP_NOTIF: Host 0011.2233.4499 in vlan 10 is flapping between port Gi1/0/1 and port Gi1/0/2',
+      '*Dec  4 10:00:00.123: sw1 %IP-4-DUPADDR: Duplicate address 10.10.0.1 on Vlan10, sourced by 0011.2233.4488',
+      // A relay's stamp and host, then a program's tag: any program's line in a syslog file.
+      'Dec  4 10:00:00 bastion sshd: %IP-4-DUPADDR: Duplicate address 10.10.0.1 on Vlan10, sourced by 0011.2233.4488',
+    ];
+    const r = parseSyslog(forged.join('\n'), { now: NOW });
+    assert.deepEqual(r.records, []);
+    assert.deepEqual(
+      r.warnings.map((w) => [w.line, w.reason]),
+      forged.map((_, i) => [i + 1, 'not a Cisco syslog message header']),
+    );
+    // A Cisco message whose free text quotes another mnemonic is read as the first one only.
+    const quoted = parseSyslog(
+      'sw1: 12: *Dec  4 10:00:00.123 UTC: %SYS-5-CONFIG_I: Configured from vty0 %IP-4-DUPADDR: Duplicate address 10.10.0.1 on Vlan10, sourced by 0011.2233.4488',
+      { now: NOW },
+    );
+    assert.deepEqual(quoted.records, []);
+    assert.match(quoted.warnings[0]!.reason, /^SYS-5-CONFIG_I is not a security event/);
   });
 });
 
@@ -400,6 +437,53 @@ describe('generated lines round-trip (property)', () => {
           assert.equal(e.mnemonic, `SW_DAI-4-${mn}`);
           if (h.host) assert.equal(e.host, h.host.slice(0, -2));
           if (h.stamp) assert.equal(e.time, h.stamp);
+        },
+      ),
+    );
+  });
+
+  const dai = (m: string) =>
+    `%SW_DAI-4-DHCP_SNOOPING_DENY: 1 Invalid ARPs (Req) on Gi1/0/7, vlan 10.([${m}/10.10.0.101/0000.0000.0000/10.10.0.1/01:53:21 UTC Fri Jan 23 2015])`;
+  /** Letters, blanks and punctuation: no digits, so the only header such text can be is `HOST:`. */
+  const junk = (maxLength: number) =>
+    fc.string({
+      unit: fc.constantFrom(...'abcsshdHOSTuser -_.:*<>[]()/"\'=?!#@,;|%'),
+      maxLength,
+    });
+  const HOST_ONLY = /^\s*(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,62}\s*:\s*)?$/;
+
+  it('a random prefix yields an event only when it is a valid header', () => {
+    const prefixes = fc.oneof(
+      junk(40),
+      fc.tuple(junk(12), fc.constantFrom(': ', ':', ' : ', ' ')).map(([a, b]) => a + b),
+    );
+    fc.assert(
+      fc.property(prefixes, mac, (p, m) => {
+        const r = parseSyslog(p + dai(m), { now: NOW });
+        const valid = HOST_ONLY.test(p);
+        assert.equal(r.records.length, valid ? 1 : 0, JSON.stringify(p));
+        if (!valid) assert.equal(r.warnings.length, 1);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('anything unreadable before a valid header: no event', () => {
+    fc.assert(
+      fc.property(
+        junk(10),
+        fc.constantFrom(...'[]()=/"\'!?#@,;|'),
+        junk(10),
+        header,
+        mac,
+        (a, bad, b, h, m) => {
+          const line = `${a}${bad}${b} ${prefix(h)}${dai(m)}`;
+          const r = parseSyslog(line, { now: NOW });
+          assert.deepEqual(r.records, [], line);
+          assert.deepEqual(
+            r.warnings.map((w) => w.reason),
+            ['not a Cisco syslog message header'],
+          );
         },
       ),
     );

@@ -140,6 +140,47 @@ describe('runExpire', () => {
     assert.equal(expireExitCode(r), 1, 'skipped is not "all released"');
   });
 
+  it('a malicious verdict landing after the check, before release locks the MAC: skipped, not released', async () => {
+    const { store, c } = storeWithClock();
+    const fine = seed(store, c, 1, { at: T0 - 2 * HOUR });
+    const late = seed(store, c, 2, { at: T0 - 2 * HOUR });
+    const { release, calls } = fakeRelease(store);
+    // Like the real release: the verdict is read under the MAC's lock, after expire's own check.
+    const lockingRelease: typeof release = async (req) => {
+      if (req.target === late.mac) store.updateQuarantine(late.id, { verdict: 'malicious' });
+      const locked = store.getQuarantine(req.target)!;
+      if (req.unlessVerdict !== undefined && locked.verdict === req.unlessVerdict) {
+        calls.push(req);
+        const reason = `quarantine ${locked.id} is marked ${locked.verdict}; not released`;
+        return { outcome: 'skipped', changed: false, target: req.target, reason };
+      }
+      return release(req);
+    };
+    const progress: string[] = [];
+    const r = await runExpire(store, request({ progress: (l) => progress.push(l) }), {
+      release: lockingRelease,
+      now: () => new Date(T0),
+    });
+    assert.ok(
+      calls.every((x) => x.unlessVerdict === 'malicious'),
+      'expire asks release to re-check',
+    );
+    assert.deepEqual(
+      r.expired.map((e) => [e.id, e.result, e.status, e.error?.code ?? null]),
+      [
+        [fine.id, 'released', 'released', null],
+        [late.id, 'skipped', 'isolated', 'E_CHANGED'],
+      ],
+    );
+    assert.match(r.expired[1]!.error!.message, /marked malicious; not released/);
+    assert.deepEqual([r.released, r.failed, r.skipped], [1, 0, 1]);
+    assert.equal(expireExitCode(r), 1);
+    assert.ok(
+      progress.includes(`${late.mac}: skipped (quarantine ${late.id} is marked malicious; not released)`),
+    );
+    assert.equal(store.getQuarantine(late.id)!.status, 'isolated');
+  });
+
   it('nothing expired: no question, no release, exit 0', async () => {
     const { store, c } = storeWithClock();
     seed(store, c, 1, { ttlS: 3600 });

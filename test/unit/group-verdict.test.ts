@@ -13,6 +13,7 @@ import {
   type VerdictDeps,
   type VerdictRequest,
 } from '../../src/group/index.js';
+import { renderStatus } from '../../src/group/render.js';
 import type { VerdictContext } from '../../src/group/verdict.js';
 import type { DecisionController } from '../../src/inventory/types.js';
 import type { StateStore } from '../../src/state/index.js';
@@ -235,7 +236,7 @@ describe('verdict --malicious to the webhook', () => {
 
   it('report flush delivers the queue later (no verdict needed)', async () => {
     const { store, c } = storeWithClock();
-    const q = seed(store, c, 1);
+    const q = seed(store, c, 1, { verdict: 'malicious' });
     store.enqueueReport(q.id, { verdict: 'malicious', quarantineId: q.id });
     const hook = await fakeWebhook();
     const f = await flushReports(store, {
@@ -253,6 +254,95 @@ describe('verdict --malicious to the webhook', () => {
       commandLine: 'x',
     });
     assert.deepEqual([none.configured, none.queued], [false, 0]);
+  });
+
+  it('queued while the controller was down, then benign: the report is withdrawn, never delivered', async () => {
+    const { store, c } = storeWithClock();
+    const q1 = seed(store, c, 1);
+    const q2 = seed(store, c, 2);
+    const port = await closedPort();
+    const dc = controller(`http://127.0.0.1:${port}/hook`);
+    const deps: VerdictDeps = { env: ENV, now: c.now, post: { sleep: recordingSleep().sleep } };
+    const bad = await runVerdict({ store, decisionController: dc }, request('user1'), deps);
+    assert.equal(bad.report!.queued, true);
+    assert.equal(groupStatus(store).quarantines[0]!.reportQueued, true);
+
+    // The operator changes their mind while the controller is still down.
+    const { release, calls } = fakeRelease(store);
+    const progress: string[] = [];
+    const good = await runVerdict(
+      { store, decisionController: dc },
+      request('user1', { verdict: 'benign', progress: (l) => progress.push(l) }),
+      { ...deps, release },
+    );
+    assert.equal(calls.length, 1);
+    assert.equal(good.flush.queued, 0);
+    assert.deepEqual(good.flush.deliveries, [], 'nothing left to try');
+    assert.equal(store.pendingReports().length, 0);
+    assert.ok(progress.some((l) => l.includes(`report ${bad.report!.reportId} withdrawn`)));
+    const status = groupStatus(store, { all: true });
+    assert.equal(status.pendingReports, 0);
+    assert.deepEqual(
+      status.quarantines.map((r) => [r.id, r.reportQueued]),
+      [
+        [q1.id, false],
+        [q2.id, false],
+      ],
+    );
+    assert.doesNotMatch(renderStatus(status), /report queued/);
+    assert.match(
+      store.history({ target: q1.mac })[0]!.result,
+      new RegExp(`benign; report ${bad.report!.reportId} withdrawn; releasing`),
+    );
+
+    // The controller comes back: a flush (or the next verdict) sends nothing about user1.
+    const hook = await fakeWebhook(() => 200, port);
+    const f = await flushReports(store, {
+      decisionController: dc,
+      operator: 'cron',
+      commandLine: 'x',
+      env: ENV,
+    });
+    assert.deepEqual([f.delivered, f.queued, f.deliveries.length], [0, 0, 0]);
+    await runVerdict({ store, decisionController: dc }, request('user2'), deps);
+    assert.deepEqual(
+      hook.received.map((r) => r.body.quarantineId),
+      [q2.id],
+    );
+  });
+
+  it('flush withdraws (and does not send) a report whose quarantine is no longer malicious', async () => {
+    const { store, c } = storeWithClock();
+    const q1 = seed(store, c, 1, { verdict: 'malicious' });
+    const q2 = seed(store, c, 2, { verdict: 'malicious' });
+    const r1 = store.enqueueReport(q1.id, { verdict: 'malicious', quarantineId: q1.id });
+    store.enqueueReport(q2.id, { verdict: 'malicious', quarantineId: q2.id });
+    // Marked benign some other way (e.g. by a highalert from before reports could be withdrawn).
+    store.updateQuarantine(q1.id, { verdict: 'benign' });
+    const hook = await fakeWebhook();
+    const progress: string[] = [];
+    const f = await flushReports(store, {
+      decisionController: controller(hook.url),
+      operator: 'cron',
+      commandLine: 'highalert report flush',
+      env: ENV,
+      progress: (l) => progress.push(l),
+    });
+    assert.deepEqual([f.delivered, f.queued], [1, 0]);
+    assert.deepEqual(
+      hook.received.map((r) => r.body.quarantineId),
+      [q2.id],
+    );
+    assert.deepEqual(
+      f.deliveries.map((d) => d.quarantineId),
+      [q2.id],
+    );
+    assert.equal(store.pendingReports().length, 0);
+    assert.match(progress[0]!, new RegExp(`report ${r1.id} \\(quarantine ${q1.id}\\): withdrawn`));
+    assert.match(
+      store.history({ target: q1.mac })[0]!.result,
+      /withdrawn, not sent: .*no longer marked malicious/,
+    );
   });
 
   it('giving the same verdict again changes nothing and sends nothing', async () => {

@@ -86,6 +86,39 @@ test('from version N-1: the last migration applies and data survives', () => {
   }
 });
 
+test('from version 2: v3 adds reports.withdrawn_at; queued reports stay pending', () => {
+  const file = path.join(tempDir(), 'state.db');
+  const old = openState(file, { migrations: MIGRATIONS.filter((m) => m.version <= 2) });
+  const q = old.recordQuarantine(sampleQuarantine());
+  // A report queued by a v2 highalert (its row has no withdrawn_at column yet).
+  const id = old.db
+    .prepare<[number, string], { id: number }>(
+      "INSERT INTO reports (quarantine_id, payload, created_at) VALUES (?, ?, '2026-12-04T12:00:00.000Z') RETURNING id",
+    )
+    .get(q.id, JSON.stringify({ verdict: 'malicious' }))!.id;
+  assert.equal(old.db.pragma('user_version', { simple: true }), 2);
+  old.close();
+
+  const store = openState(file);
+  try {
+    assert.equal(store.db.pragma('user_version', { simple: true }), 3);
+    const columns = store.db
+      .prepare<[], { name: string; type: string; notnull: number }>('PRAGMA table_info(reports)')
+      .all();
+    const withdrawnAt = columns.find((c) => c.name === 'withdrawn_at');
+    assert.deepEqual([withdrawnAt?.type, withdrawnAt?.notnull], ['TEXT', 0]);
+    const [pending] = store.pendingReports();
+    assert.deepEqual([pending!.id, pending!.withdrawnAt], [id, null]);
+    assert.deepEqual(
+      store.withdrawReports(q.id, 'verdict benign').map((r) => r.id),
+      [id],
+    );
+    assert.deepEqual(store.pendingReports(), []);
+  } finally {
+    store.close();
+  }
+});
+
 test('a failing migration is rolled back whole', () => {
   const db = new Database(':memory:');
   const broken = [

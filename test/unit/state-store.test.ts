@@ -300,6 +300,26 @@ test('reports queue: pending until delivered, attempts counted', () => {
   throwsCode(() => store.markReportDelivered(999), 'E_STATE_NO_REPORT');
 });
 
+test('reports queue: withdrawn reports are no longer pending, delivered ones are not withdrawn', () => {
+  const store = freshStore();
+  const q = store.recordQuarantine(sampleQuarantine());
+  const sent = store.enqueueReport(q.id, { verdict: 'malicious' });
+  store.markReportDelivered(sent.id);
+  const a = store.enqueueReport(q.id, { verdict: 'malicious' });
+  store.markReportFailed(a.id, 'HTTP 503');
+  const b = store.enqueueReport(q.id, { verdict: 'malicious' });
+  const withdrawn = store.withdrawReports(q.id, 'verdict benign');
+  assert.deepEqual(
+    withdrawn.map((r) => [r.id, r.lastError, r.withdrawnAt !== null, r.deliveredAt]),
+    [
+      [a.id, 'withdrawn: verdict benign', true, null],
+      [b.id, 'withdrawn: verdict benign', true, null],
+    ],
+  );
+  assert.deepEqual(store.pendingReports(), []);
+  assert.deepEqual(store.withdrawReports(q.id, 'again'), [], 'only pending reports are withdrawn');
+});
+
 test('holds: one active per scope, end is idempotent', () => {
   const store = freshStore();
   const h = store.startHold({ message: 'maintenance', operator: 'alice', snapshot: { gw1: 'route-map HA' } });
