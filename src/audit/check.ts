@@ -2,6 +2,7 @@
  * The audit's comparison, pure: state store records + what the network said → findings and the
  * repairs `--fix` can make. No I/O here (observe.ts reads; repair.ts plans the fix).
  */
+import { gatewayNames } from '../gateway/names.js';
 import type { ConfigAcl, ConfigInterface, RunningConfig } from '../devices/parsers/index.js';
 import type { Reservation } from '../dhcp/backend.js';
 import { isHighalertReservation } from '../dhcp/kea-config.js';
@@ -9,7 +10,7 @@ import { HighAlertError } from '../errors.js';
 import { planSetup, vlanKey, type KeaGuardPlan } from '../gateway/setup.js';
 import type { ResolvedInventory, ResolvedVlan } from '../inventory/types.js';
 import { HIGHALERT_PREFIX, quarantineNames } from '../plan/names.js';
-import type { OperationRecord, QuarantineRecord, StepRecord } from '../state/types.js';
+import type { HoldRecord, OperationRecord, QuarantineRecord, StepRecord } from '../state/types.js';
 import { sameInterface } from '../values/interface.js';
 import { rangeContains } from '../values/ip.js';
 import {
@@ -34,6 +35,8 @@ export interface CheckInput {
   /** Running operations whose process is gone (state.unfinishedOperations()). */
   readonly unfinished: readonly UnfinishedOperation[];
   readonly observed: Observed;
+  /** The active hold (state.activeHold()), if any. */
+  readonly hold?: HoldRecord | undefined;
 }
 
 /** Records of a run in progress (or killed mid-run): not checked, but their names are not orphans. */
@@ -98,6 +101,7 @@ class Checker {
     for (const record of this.input.records) if (!IN_FLIGHT.has(record.status)) this.record(record);
     for (const [device, cfg] of observed.configs) this.orphansOn(device, cfg);
     for (const vlan of inventory.vlans) this.orphanReservations(vlan);
+    this.holds();
     const gateways = this.gateways();
     return {
       findings: sortFindings(this.findings),
@@ -358,6 +362,39 @@ class Checker {
   }
 
   /** setup's plan per gateway: anything it would send is drift. Returns the number of gateways checked. */
+  /** The hold in the state store against each IPv4 VLAN's SVI: the hold ACL bound iff a hold is on. */
+  private holds(): void {
+    const { inventory, observed, hold } = this.input;
+    for (const vlan of inventory.vlans) {
+      if (vlan.version !== 4) continue;
+      const device = vlan.gateway.device;
+      const cfg = observed.configs.get(device);
+      if (!cfg) continue;
+      const acl = gatewayNames(vlan).holdAcl;
+      const svi = findInterface(cfg, vlan.gateway.interface);
+      const bound = svi?.ipAccessGroup.in === acl;
+      const exists = cfg.acls.some((a) => a.name === acl);
+      const where = `${svi?.name ?? vlan.gateway.interface} (site ${vlan.site} VLAN ${vlan.id})`;
+      if (hold && !bound) {
+        this.add({
+          kind: 'hold-missing',
+          severity: 'error',
+          device,
+          message: `a hold is on since ${hold.startedAt} ("${hold.message}"), but ${where} does not have ${acl} bound`,
+          fix: 'highalert unhold, then highalert hold again',
+        });
+      } else if (!hold && (bound || exists)) {
+        this.add({
+          kind: 'orphan-hold',
+          severity: 'error',
+          device,
+          message: `${acl} is ${bound ? `bound on ${where}` : 'defined'} but no hold is on in the state store`,
+          fix: `check ${where} and remove ${acl} by hand, or point --state at the store that holds it and run highalert unhold`,
+        });
+      }
+    }
+  }
+
   private gateways(): number {
     const { inventory, observed } = this.input;
     const byGateway = new Map<string, ResolvedVlan[]>();

@@ -63,6 +63,7 @@ async function look(ctx: RunContext): Promise<{ observed: Observed; result: Chec
       .unfinishedOperations()
       .map((operation) => ({ operation, steps: ctx.state.stepsOf(operation.id) })),
     observed,
+    hold: ctx.state.activeHold(),
   });
   return { observed, result };
 }

@@ -38,6 +38,10 @@ export const FINDING_KINDS = [
   'orphan-acl',
   'orphan-binding',
   'orphan-reservation',
+  /** A hold is on in the state store, but a gateway SVI does not carry the hold ACL. */
+  'hold-missing',
+  /** A gateway carries a hold ACL, but no hold is on in the state store. */
+  'orphan-hold',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

@@ -207,4 +207,22 @@ describe('highalert hold / unhold (lab)', () => {
       state.close();
     }
   });
+
+  it('audit holds the hold in the state against the gateway: a missing or orphan hold ACL is drift', async () => {
+    const kinds = async () => {
+      const r = await cli('audit', '--json');
+      return (JSON.parse(r.stdout) as { findings: Array<{ kind: string }> }).findings.map((f) => f.kind);
+    };
+    assert.equal((await cli('hold', '-m', 'audit me', '--yes')).code, 0);
+    assert.ok(!(await kinds()).some((k) => k.includes('hold')));
+    const bound = / ip access-group (\S+) in/.exec(lab.device('lab-gw').interfaceConfig('Vlan10'))![1]!;
+    lab.device('lab-gw').configure(['interface Vlan10', ` no ip access-group ${bound} in`]);
+    assert.ok((await kinds()).includes('hold-missing'));
+    lab.device('lab-gw').configure(['interface Vlan10', ` ip access-group ${bound} in`]);
+    assert.equal((await cli('unhold', '--yes')).code, 0);
+    assert.ok(!(await kinds()).some((k) => k.includes('hold')));
+    lab.device('lab-gw').configure(['ip access-list extended HA-HOLD-10', ' permit ip any any']);
+    assert.ok((await kinds()).includes('orphan-hold'));
+    lab.device('lab-gw').configure(['no ip access-list extended HA-HOLD-10']);
+  });
 });
