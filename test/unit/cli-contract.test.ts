@@ -78,3 +78,9 @@ describe('CLI contract', () => {
       if (!c.id.includes(':')) assert.match(r.stdout, new RegExp(`\\b${c.id}\\b`));
   });
 });
+
+test('the package main exports parseShow, the session layer and the inventory loader for scripts', async () => {
+  const main = (await import(path.join(ROOT, 'dist/src/index.js'))) as Record<string, unknown>;
+  for (const name of ['parseShow', 'parseShowAs', 'connect', 'loadInventory', 'parseMac', 'HighAlertError'])
+    assert.equal(typeof main[name], 'function', name);
+});
