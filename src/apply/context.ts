@@ -53,6 +53,19 @@ export async function openRun(req: RunRequest): Promise<RunContext> {
   };
 }
 
+/** Opens the run's inventory, state and sessions, runs `fn`, and always closes them. */
+export async function withRun<R extends RunRequest, T>(
+  req: R,
+  fn: (ctx: RunContext, req: R) => Promise<T>,
+): Promise<T> {
+  const ctx = await openRun(req);
+  try {
+    return await fn(ctx, req);
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** Reservation steps on API-driven servers go to the VLAN's backend. */
 export function dhcpPortFor(backend: DhcpBackend, plan: Plan): DhcpPort {
   const reservation = (step: DhcpStep): Reservation => ({

@@ -22,7 +22,7 @@ import {
   auditRun,
   dhcpPortFor,
   failure,
-  openRun,
+  withRun,
   type RunContext,
   type RunRequest,
 } from './context.js';
@@ -125,13 +125,8 @@ async function claimWhenFree(ctx: RunContext, mac: Mac, opId: number, timeoutMs 
   }
 }
 
-export async function quarantine(req: QuarantineRequest): Promise<QuarantineOutcome> {
-  const ctx = await openRun(req);
-  try {
-    return await run(ctx, req);
-  } finally {
-    await ctx.close();
-  }
+export function quarantine(req: QuarantineRequest): Promise<QuarantineOutcome> {
+  return withRun(req, run);
 }
 
 async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineOutcome> {

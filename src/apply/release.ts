@@ -16,7 +16,7 @@ import {
   auditRun,
   dhcpPortFor,
   failure,
-  openRun,
+  withRun,
   type RunContext,
   type RunRequest,
 } from './context.js';
@@ -89,13 +89,8 @@ export function findActive(ctx: RunContext, text: string): QuarantineRecord | un
   return active.find((q) => q.userId === target.user);
 }
 
-export async function release(req: ReleaseRequest): Promise<ReleaseOutcome> {
-  const ctx = await openRun(req);
-  try {
-    return await run(ctx, req);
-  } finally {
-    await ctx.close();
-  }
+export function release(req: ReleaseRequest): Promise<ReleaseOutcome> {
+  return withRun(req, run);
 }
 
 async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome> {

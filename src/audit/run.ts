@@ -5,7 +5,7 @@
  * rollback. Unfinished operations are recovered first (recover.ts). A second look after the fix
  * says what is left.
  */
-import { openRun, type RunContext, type RunRequest } from '../apply/context.js';
+import { withRun, type RunContext, type RunRequest } from '../apply/context.js';
 import { applyJournalled } from '../apply/journalled.js';
 import { asHighAlertError } from '../errors.js';
 import { linesByDevice } from '../model/plan.js';
@@ -88,13 +88,8 @@ function fixOf(plan: RepairPlan, o: Partial<AuditFix>): AuditFix {
   };
 }
 
-export async function audit(req: AuditRequest): Promise<AuditResult> {
-  const ctx = await openRun(req);
-  try {
-    return await run(ctx, req);
-  } finally {
-    await ctx.close();
-  }
+export function audit(req: AuditRequest): Promise<AuditResult> {
+  return withRun(req, run);
 }
 
 async function run(ctx: RunContext, req: AuditRequest): Promise<AuditResult> {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Lab } from '../../src/lab/index.js';
 import { clientAddress, startDhcpClient, type DhcpClient } from './kea.js';
-import { createNetns, deleteNetns, onExit, run, uniqueToken } from './netns.js';
+import { createNetns, deleteNetns, linkNamespaces, onExit, run } from './netns.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -71,17 +71,7 @@ export async function createVlanTopology(
     for (const mac of macs) {
       const ns = await createNetns('hae');
       made.push(ns);
-      const token = uniqueToken();
-      const serverIf = `has${token}`.slice(0, 15);
-      const clientIf = `hac${token}`.slice(0, 15);
-      await run('ip', ['link', 'add', serverIf, 'type', 'veth', 'peer', 'name', clientIf]);
-      try {
-        await run('ip', ['link', 'set', serverIf, 'netns', serverNs]);
-        await run('ip', ['link', 'set', clientIf, 'netns', ns]);
-      } catch (err) {
-        await run('ip', ['link', 'del', serverIf]).catch(() => undefined);
-        throw err;
-      }
+      const { serverIf, clientIf } = await linkNamespaces(serverNs, ns);
       await run('ip', ['-n', serverNs, 'link', 'set', serverIf, 'master', bridge]);
       await run('ip', ['-n', serverNs, 'link', 'set', serverIf, 'up']);
       await run('ip', ['-n', ns, 'link', 'set', 'dev', clientIf, 'address', mac]);

@@ -171,14 +171,13 @@ export interface VethPair {
 }
 
 /**
- * A veth pair between two namespaces; the server end gets `serverAddress` (CIDR), both ends up.
- * Interface names are unique too, since both ends are created in the host namespace first.
+ * A veth pair with one end in each namespace (both ends down, no addresses). Interface names are
+ * unique, since both ends are created in the host namespace first.
  */
-export async function createVethPair(
+export async function linkNamespaces(
   serverNs: string,
   clientNs: string,
-  serverAddress: string,
-): Promise<VethPair> {
+): Promise<{ serverIf: string; clientIf: string }> {
   const token = uniqueToken();
   const serverIf = `has${token}`.slice(0, 15);
   const clientIf = `hac${token}`.slice(0, 15);
@@ -190,6 +189,19 @@ export async function createVethPair(
     await run('ip', ['link', 'del', serverIf]).catch(() => undefined);
     throw err;
   }
+  return { serverIf, clientIf };
+}
+
+/**
+ * A veth pair between two namespaces; the server end gets `serverAddress` (CIDR), both ends up.
+ * Interface names are unique too, since both ends are created in the host namespace first.
+ */
+export async function createVethPair(
+  serverNs: string,
+  clientNs: string,
+  serverAddress: string,
+): Promise<VethPair> {
+  const { serverIf, clientIf } = await linkNamespaces(serverNs, clientNs);
   await run('ip', ['-n', serverNs, 'addr', 'add', serverAddress, 'dev', serverIf]);
   await run('ip', ['-n', serverNs, 'link', 'set', serverIf, 'up']);
   await run('ip', ['-n', clientNs, 'link', 'set', clientIf, 'up']);
