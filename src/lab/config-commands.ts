@@ -65,21 +65,21 @@ function enterInterface(s: S, args: Args): Reply {
   return OK;
 }
 
-function enterIpAcl(s: S, args: Args): Reply {
-  const name = args.v.name!;
-  if (!s.dev.cfg.ipAcls.has(name)) s.dev.cfg.ipAcls.set(name, { name, items: [] });
-  s.setMode('config-ext-nacl');
-  s.acl = name;
-  return OK;
+/** `ip access-list extended NAME` / `mac access-list extended NAME`: create if new, enter its mode. */
+function enterAcl(kind: 'ip' | 'mac') {
+  return (s: S, args: Args): Reply => {
+    const name = args.v.name!;
+    const acls: Map<string, { name: string; items: unknown[] }> =
+      kind === 'ip' ? s.dev.cfg.ipAcls : s.dev.cfg.macAcls;
+    if (!acls.has(name)) acls.set(name, { name, items: [] });
+    s.setMode(kind === 'ip' ? 'config-ext-nacl' : 'config-ext-macl');
+    s.acl = name;
+    return OK;
+  };
 }
 
-function enterMacAcl(s: S, args: Args): Reply {
-  const name = args.v.name!;
-  if (!s.dev.cfg.macAcls.has(name)) s.dev.cfg.macAcls.set(name, { name, items: [] });
-  s.setMode('config-ext-macl');
-  s.acl = name;
-  return OK;
-}
+const enterIpAcl = enterAcl('ip');
+const enterMacAcl = enterAcl('mac');
 
 function enterRouteMap(s: S, args: Args): Reply {
   const name = args.v.name!;
