@@ -28,6 +28,11 @@ const k = (kw: string, children: CmdNode[] = [], run?: Handler<S, Reply>): CmdNo
 const a = (m: ArgMatcher<S>, key: string, children: CmdNode[] = [], run?: Handler<S, Reply>): CmdNode =>
   aa<S, Reply>(m, key, children, run);
 const OK: Reply = {};
+/** `no KEYWORD [anything]`: IOS ignores what follows the keyword when removing a setting. */
+const noSetting = (kw: string, clear: (s: S) => void): CmdNode => {
+  const run = (s: S): Reply => (clear(s), OK);
+  return k(kw, [a(restArg(), 'x', [], run)], run);
+};
 const MAX_SEQ = 2147483647;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
@@ -644,42 +649,30 @@ function dhcpTree(): CmdNode[] {
       ),
     ]),
     k('no', [
-      k(
-        'network',
-        [a(restArg(), 'x', [], (s) => (delete pool(s).network, OK))],
-        (s) => (delete pool(s).network, OK),
-      ),
-      k('host', [a(restArg(), 'x', [], (s) => (delete pool(s).host, OK))], (s) => (delete pool(s).host, OK)),
-      k(
-        'hardware-address',
-        [a(restArg(), 'x', [], (s) => (delete pool(s).hardwareAddress, OK))],
-        (s) => (delete pool(s).hardwareAddress, OK),
-      ),
-      k(
-        'client-identifier',
-        [a(restArg(), 'x', [], (s) => (delete pool(s).clientIdentifier, OK))],
-        (s) => (delete pool(s).clientIdentifier, OK),
-      ),
-      k(
-        'default-router',
-        [a(restArg(), 'x', [], (s) => ((pool(s).defaultRouter = []), OK))],
-        (s) => ((pool(s).defaultRouter = []), OK),
-      ),
-      k(
-        'dns-server',
-        [a(restArg(), 'x', [], (s) => ((pool(s).dnsServer = []), OK))],
-        (s) => ((pool(s).dnsServer = []), OK),
-      ),
-      k(
-        'domain-name',
-        [a(restArg(), 'x', [], (s) => (delete pool(s).domainName, OK))],
-        (s) => (delete pool(s).domainName, OK),
-      ),
-      k(
-        'lease',
-        [a(restArg(), 'x', [], (s) => (delete pool(s).lease, OK))],
-        (s) => (delete pool(s).lease, OK),
-      ),
+      noSetting('network', (s) => {
+        delete pool(s).network;
+      }),
+      noSetting('host', (s) => {
+        delete pool(s).host;
+      }),
+      noSetting('hardware-address', (s) => {
+        delete pool(s).hardwareAddress;
+      }),
+      noSetting('client-identifier', (s) => {
+        delete pool(s).clientIdentifier;
+      }),
+      noSetting('default-router', (s) => {
+        pool(s).defaultRouter = [];
+      }),
+      noSetting('dns-server', (s) => {
+        pool(s).dnsServer = [];
+      }),
+      noSetting('domain-name', (s) => {
+        delete pool(s).domainName;
+      }),
+      noSetting('lease', (s) => {
+        delete pool(s).lease;
+      }),
     ]),
     ...common(),
   ];
@@ -695,18 +688,16 @@ function archiveTree(): CmdNode[] {
     k('maximum', [a(int(1, 14), 'n', [], (s, x) => ((arch(s).maximum = Number(x.v.n)), OK))]),
     k('time-period', [a(int(1, 525600), 'n', [], (s, x) => ((arch(s).timePeriod = Number(x.v.n)), OK))]),
     k('no', [
-      k('path', [a(restArg(), 'x', [], (s) => (delete arch(s).path, OK))], (s) => (delete arch(s).path, OK)),
+      noSetting('path', (s) => {
+        delete arch(s).path;
+      }),
       k('write-memory', [], (s) => ((arch(s).writeMemory = false), OK)),
-      k(
-        'maximum',
-        [a(restArg(), 'x', [], (s) => (delete arch(s).maximum, OK))],
-        (s) => (delete arch(s).maximum, OK),
-      ),
-      k(
-        'time-period',
-        [a(restArg(), 'x', [], (s) => (delete arch(s).timePeriod, OK))],
-        (s) => (delete arch(s).timePeriod, OK),
-      ),
+      noSetting('maximum', (s) => {
+        delete arch(s).maximum;
+      }),
+      noSetting('time-period', (s) => {
+        delete arch(s).timePeriod;
+      }),
     ]),
     ...common(),
   ];
