@@ -8,7 +8,8 @@ import { parseTarget } from '../events/target.js';
 import type { Plan, RenewMethod } from '../model/plan.js';
 import { planRelease } from '../plan/quarantine.js';
 import { interfaceBlock, takeSnapshot } from '../plan/snapshot.js';
-import type { JsonObject, QuarantineRecord } from '../state/types.js';
+import { findQuarantine } from '../state/find.js';
+import { INACTIVE_STATUSES, type JsonObject, type QuarantineRecord } from '../state/types.js';
 import { parseMac, type Mac } from '../values/mac.js';
 import { parseFreeText } from '../values/names.js';
 import {
@@ -78,15 +79,9 @@ function sharedMacsOf(record: QuarantineRecord): Mac[] {
 
 /** The active quarantine a target names: a MAC, a High-Alert or previous IP, or a user's device. */
 export function findActive(ctx: RunContext, text: string): QuarantineRecord | undefined {
-  const inv = ctx.inventory;
-  const target = parseTarget(text, (id) => inv.userById(id) !== undefined);
-  if (target.kind === 'mac') return ctx.state.activeQuarantineForMac(target.mac);
-  const active = ctx.state
-    .listQuarantines({})
-    .filter((q) => !['released', 'rolled-back', 'failed'].includes(q.status));
-  if (target.kind === 'ip')
-    return active.find((q) => q.highAlertIp === target.ip || q.previousIp === target.ip);
-  return active.find((q) => q.userId === target.user);
+  parseTarget(text, (id) => ctx.inventory.userById(id) !== undefined); // malformed → exit 2
+  const q = findQuarantine(ctx.state, text);
+  return q && !INACTIVE_STATUSES.includes(q.status) ? q : undefined;
 }
 
 export function release(req: ReleaseRequest): Promise<ReleaseOutcome> {
