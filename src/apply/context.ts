@@ -4,7 +4,7 @@
  */
 import type { DhcpBackend, Reservation } from '../dhcp/backend.js';
 import { loadInventory } from '../inventory/index.js';
-import type { ResolvedInventory } from '../inventory/types.js';
+import type { InventoryIssue, ResolvedInventory } from '../inventory/types.js';
 import type { DhcpStep, Plan } from '../model/plan.js';
 import { parseIp } from '../values/ip.js';
 import { parseMac, type Mac } from '../values/mac.js';
@@ -30,6 +30,9 @@ export interface RunRequest {
 
 export interface RunContext {
   readonly inventory: ResolvedInventory;
+  /** Inventory warnings (a plaintext secret, an unused credential), for the caller to show. */
+  readonly warnings: readonly InventoryIssue[];
+  /** Opened on first use, so a run that never writes (a dry-run with nothing to do) creates no file. */
   readonly state: StateStore;
   readonly network: Network;
   readonly progress: (line: string) => void;
@@ -37,18 +40,21 @@ export interface RunContext {
 }
 
 export async function openRun(req: RunRequest): Promise<RunContext> {
-  const { inventory } = await loadInventory(req.inventoryPath);
+  const { inventory, warnings } = await loadInventory(req.inventoryPath);
   const statePath = req.statePath ?? inventory.state;
-  const state = statePath === undefined ? openState() : openState(statePath);
+  let state: StateStore | undefined;
   const network = new Network(inventory, req.connect ? { connect: req.connect } : {});
   return {
     inventory,
-    state,
+    warnings,
+    get state() {
+      return (state ??= statePath === undefined ? openState() : openState(statePath));
+    },
     network,
     progress: req.progress ?? (() => {}),
     async close() {
       await network.close();
-      state.close();
+      state?.close();
     },
   };
 }

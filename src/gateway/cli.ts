@@ -2,12 +2,10 @@
  * The entry points of `setup`, `hold` and `unhold`: open the inventory, the network and (lazily)
  * the state store, wire printing and confirmation, run, close. Commands call one of these.
  */
-import { Network } from '../apply/network.js';
+import { withRun } from '../apply/context.js';
 import { colorFor } from '../cli/color.js';
 import { confirmOrRefuse } from '../cli/confirm.js';
 import { ValidationError } from '../errors.js';
-import { loadInventory } from '../inventory/index.js';
-import { openState, type StateStore } from '../state/index.js';
 import { parseFreeText } from '../values/names.js';
 import { formatHoldPlan, formatSetupPlan } from './format.js';
 import { runHold, runUnhold, type HoldPlan, type HoldResult } from './hold.js';
@@ -32,34 +30,38 @@ async function withEnv<T>(
   question: string,
   run: (env: GatewayRunEnv) => Promise<T>,
 ): Promise<T> {
-  const { inventory, warnings } = await loadInventory(o.inventoryPath);
-  if (!o.json && warnings.length) {
-    const { renderWarnings } = await import('../inventory/render.js');
-    process.stderr.write(renderWarnings(warnings));
-  }
-  const network = new Network(inventory);
-  let state: StateStore | undefined;
-  const c = colorFor(process.stdout);
-  const env: GatewayRunEnv = {
-    inventory,
-    network,
-    state: () => (state ??= openState(o.statePath ?? inventory.state)),
-    operator: await operatorName(),
-    commandLine: o.commandLine,
-    progress: o.json ? () => {} : (line) => process.stderr.write(`${line}\n`),
-    showPlan: (plan: SetupPlan | HoldPlan) => {
-      if (o.json) return;
-      o.say(plan.kind === 'setup' ? formatSetupPlan(plan, c) : formatHoldPlan(plan, c));
-      o.say('');
+  const progress = o.json ? () => {} : (line: string) => void process.stderr.write(`${line}\n`);
+  const operator = await operatorName();
+  return withRun(
+    {
+      inventoryPath: o.inventoryPath,
+      ...(o.statePath ? { statePath: o.statePath } : {}),
+      operator,
+      commandLine: o.commandLine,
+      progress,
     },
-    confirm: () => confirmOrRefuse({ yes: o.yes, json: o.json, question }),
-  };
-  try {
-    return await run(env);
-  } finally {
-    await network.close();
-    state?.close();
-  }
+    async (ctx) => {
+      if (!o.json && ctx.warnings.length) {
+        const { renderWarnings } = await import('../inventory/render.js');
+        process.stderr.write(renderWarnings([...ctx.warnings]));
+      }
+      const c = colorFor(process.stdout);
+      return run({
+        inventory: ctx.inventory,
+        network: ctx.network,
+        state: () => ctx.state,
+        operator,
+        commandLine: o.commandLine,
+        progress,
+        showPlan: (plan: SetupPlan | HoldPlan) => {
+          if (o.json) return;
+          o.say(plan.kind === 'setup' ? formatSetupPlan(plan, c) : formatHoldPlan(plan, c));
+          o.say('');
+        },
+        confirm: () => confirmOrRefuse({ yes: o.yes, json: o.json, question }),
+      });
+    },
+  );
 }
 
 export function setupFromCli(o: GatewayCliOptions & { site?: string }): Promise<SetupResult> {
