@@ -5,7 +5,6 @@
 import { dhcpBackendFor, highAlertScope } from '../dhcp/index.js';
 import type { DhcpBackend, Reservation } from '../dhcp/backend.js';
 import { EXIT, HighAlertError, PolicyError } from '../errors.js';
-import { parseShowAs } from '../devices/parsers/index.js';
 import { correlate, type Located } from '../events/correlate.js';
 import { parseTarget } from '../events/target.js';
 import type { ResolvedVlan } from '../inventory/types.js';
@@ -62,13 +61,8 @@ export function poolKey(vlan: ResolvedVlan): string {
   return `${vlan.site}/${vlan.id}`;
 }
 
-function refusePortProblems(
-  located: Located,
-  snapshot: PortSnapshot,
-  mode: string | undefined,
-  allowShared: boolean,
-): void {
-  if (mode === 'trunk') {
+function refusePortProblems(located: Located, snapshot: PortSnapshot, allowShared: boolean): void {
+  if (snapshot.mode === 'trunk') {
     throw new PolicyError(
       'E_TRUNK_PORT',
       `${located.switch.name} ${located.port} is a trunk; highalert only restricts access ports`,
@@ -153,10 +147,8 @@ async function run(ctx: RunContext, req: QuarantineRequest): Promise<QuarantineO
 
   const command = `show running-config interface ${located.port}`;
   const text = await ctx.network.show(located.switch.name, command);
-  const snapshot = takeSnapshot(located.switch.name, located.port, text);
-  const mode = parseShowAs(located.switch.platform, 'show running-config interface', command, text).records[0]
-    ?.interfaces[0]?.switchportMode;
-  refusePortProblems(located, snapshot, mode, req.allowSharedPort);
+  const snapshot = takeSnapshot(located.switch.name, located.port, text, located.switch.platform);
+  refusePortProblems(located, snapshot, req.allowSharedPort);
 
   const backend = await dhcpBackendFor(inv, located.vlan, ctx.network);
   const allocation = await freeAddresses(ctx, backend, located.vlan, located);

@@ -105,9 +105,10 @@ async function run(ctx: RunContext, req: ReleaseRequest): Promise<ReleaseOutcome
     );
   }
   const renew = req.renew ?? (record.renewMethod as RenewMethod | null) ?? inv.policy.renew;
-  const snapshot = takeSnapshot(record.switch, record.port, saved);
+  const snapshot = takeSnapshot(record.switch, record.port, saved, sw.platform);
   const current = interfaceBlock(
     await ctx.network.show(sw.name, `show running-config interface ${record.port}`),
+    sw.platform,
   ).join('\n');
   const backend = await dhcpBackendFor(inv, vlan, ctx.network);
   const plan = withSession(

@@ -62,13 +62,9 @@ export function dhcpStep(id: string, change: DhcpChange): PlanStep {
   };
 }
 
-/** A port that was administratively down before quarantine stays down: no bounce turns it on. */
-function adminDown(snapshot: PortSnapshot): boolean {
-  return snapshot.interfaceConfig.split('\n').includes(' shutdown');
-}
-
 function bounceSteps(input: PlanInput): ConfigStep[] {
-  if (input.renew !== 'port-bounce' || adminDown(input.snapshot)) return [];
+  // A port that was administratively down stays down: no bounce turns it on.
+  if (input.renew !== 'port-bounce' || input.snapshot.shutdown) return [];
   const ctx = { port: input.port };
   const up = renderLines(input.platform, 'port_no_shutdown', ctx);
   return [

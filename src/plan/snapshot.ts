@@ -2,6 +2,8 @@
  * The port's configuration before quarantine, as the device printed it. Release restores from this
  * (DESIGN.md invariant 4), never from a guess.
  */
+import { parseShowAs, type ParserPlatform } from '../devices/parsers/index.js';
+import type { ConfigInterface } from '../devices/parsers/cisco_ios/running-config.js';
 import type { InterfaceName } from '../values/interface.js';
 import { parseConfigName, parseIpAclRef, type ConfigName } from '../values/names.js';
 
@@ -12,41 +14,42 @@ export interface PortSnapshot {
   readonly interfaceConfig: string;
   /** Inbound ACLs bound before quarantine. */
   readonly previous: { readonly mac_acl: ConfigName | null; readonly ip_acl: ConfigName | number | null };
+  /** `switchport mode` (a trunk is refused). */
+  readonly mode: string | undefined;
+  /** The port was administratively down (`shutdown`): no bounce turns it on. */
+  readonly shutdown: boolean;
 }
 
-/** The `interface …` block of `show running-config interface X` output, without the header and `end`. */
-export function interfaceBlock(output: string): string[] {
-  const lines = output.replace(/\r/g, '').split('\n');
-  const start = lines.findIndex((l) => /^interface \S/.test(l));
-  if (start < 0) return [];
-  const block = [lines[start]!];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith(' ')) break;
-    block.push(line.trimEnd());
-  }
-  return block;
+/** The `interface …` block of `show running-config interface X` output (or of a saved block). */
+function parsedInterface(output: string, platform: ParserPlatform): ConfigInterface | undefined {
+  const command = 'show running-config interface';
+  return parseShowAs(platform, command, command, output).records[0]?.interfaces[0];
 }
 
-function boundName(block: string[], kind: 'ip' | 'mac'): string | null {
-  for (const line of block) {
-    const m = new RegExp(`^ ${kind} access-group (\\S+) in$`).exec(line);
-    if (m) return m[1]!;
-  }
-  return null;
+/** The block's lines without the header and `end`, trailing spaces trimmed. */
+export function interfaceBlock(output: string, platform: ParserPlatform = 'cisco_ios'): string[] {
+  return (parsedInterface(output, platform)?.lines ?? []).map((l) => l.trimEnd());
 }
 
-export function takeSnapshot(device: string, port: InterfaceName, showRunInterface: string): PortSnapshot {
-  const block = interfaceBlock(showRunInterface);
-  const mac = boundName(block, 'mac');
-  const ip = boundName(block, 'ip');
+export function takeSnapshot(
+  device: string,
+  port: InterfaceName,
+  showRunInterface: string,
+  platform: ParserPlatform = 'cisco_ios',
+): PortSnapshot {
+  const intf = parsedInterface(showRunInterface, platform);
+  const mac = intf?.macAccessGroup?.in;
+  const ip = intf?.ipAccessGroup.in;
   return {
     device,
     port,
-    interfaceConfig: block.join('\n'),
+    interfaceConfig: (intf?.lines ?? []).map((l) => l.trimEnd()).join('\n'),
     previous: {
-      mac_acl: mac === null ? null : parseConfigName(mac, 'MAC ACL bound on the port'),
-      ip_acl: ip === null ? null : parseIpAclRef(ip, 'IP ACL bound on the port'),
+      mac_acl: mac === undefined ? null : parseConfigName(mac, 'MAC ACL bound on the port'),
+      ip_acl: ip === undefined ? null : parseIpAclRef(ip, 'IP ACL bound on the port'),
     },
+    mode: intf?.switchportMode,
+    shutdown: intf?.shutdown ?? false,
   };
 }
 
