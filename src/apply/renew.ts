@@ -61,7 +61,7 @@ async function look(
   ];
 }
 
-export async function renewAndVerify(
+async function renewAndVerify(
   ctx: RunContext,
   backend: DhcpBackend,
   plan: Plan,
