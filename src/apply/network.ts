@@ -11,7 +11,7 @@ import type { Session } from '../devices/session.js';
 import { CommandRejectedError, ValidationError } from '../errors.js';
 import type { ResolvedDevice, ResolvedInventory } from '../inventory/types.js';
 import { linesByDevice, type Plan } from '../model/plan.js';
-import type { ShowPort } from '../events/correlate.js';
+import type { ShowPort } from '../devices/show.js';
 import type { ConfigPort } from './engine.js';
 
 export interface NetworkOptions {

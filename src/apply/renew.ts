@@ -4,7 +4,7 @@
  */
 import type { DhcpBackend } from '../dhcp/backend.js';
 import { highAlertScope, scopeOf } from '../dhcp/index.js';
-import { parseShowAs } from '../devices/parsers/index.js';
+import { showParsed } from '../devices/show.js';
 import type { ResolvedVlan } from '../inventory/types.js';
 import type { Evidence, Plan } from '../model/plan.js';
 import { rangeContains, tryParseIp } from '../values/ip.js';
@@ -47,12 +47,7 @@ async function look(
   const mac = parseMac(plan.mac);
   const gw = ctx.inventory.device(vlan.gateway.device)!;
   const command = 'show ip arp';
-  const arp = parseShowAs(
-    gw.platform,
-    'show ip arp',
-    command,
-    await ctx.network.show(gw.name, command),
-  ).records;
+  const arp = await showParsed(ctx.network, gw, 'show ip arp', command);
   const scope = expect === 'high-alert' ? highAlertScope(vlan) : scopeOf(vlan);
   const lease = await backend.leaseForMac(mac, scope).catch(() => undefined);
   return [

@@ -3,7 +3,8 @@
  * ARP on every gateway, every VLAN's reservations on its DHCP server, Kea's guarded pools. One
  * failing device or server is recorded and skipped; the others are still read (Nornir-style).
  */
-import { parseShowAs, type ArpEntry, type RunningConfig } from '../devices/parsers/index.js';
+import type { ArpEntry, RunningConfig } from '../devices/parsers/index.js';
+import { showParsed } from '../devices/show.js';
 import type { DhcpBackend, Reservation } from '../dhcp/backend.js';
 import { dhcpBackendFor, highAlertScope, type DeviceAccess } from '../dhcp/index.js';
 import { asHighAlertError } from '../errors.js';
@@ -51,13 +52,8 @@ export async function observe(inventory: ResolvedInventory, net: DeviceAccess): 
   await Promise.all(
     inventory.devices.map(async (d) => {
       try {
-        const text = await cached.show(d.name, RUNNING_CONFIG);
-        configs.set(d.name, parseShowAs(d.platform, 'show running-config', RUNNING_CONFIG, text).records[0]!);
-        if (gateways.has(d.name))
-          arp.set(
-            d.name,
-            parseShowAs(d.platform, 'show ip arp', ARP, await cached.show(d.name, ARP)).records,
-          );
+        configs.set(d.name, (await showParsed(cached, d, 'show running-config', RUNNING_CONFIG))[0]!);
+        if (gateways.has(d.name)) arp.set(d.name, await showParsed(cached, d, 'show ip arp', ARP));
       } catch (err) {
         if (!failed.has(d.name)) failed.set(d.name, why(err));
       }

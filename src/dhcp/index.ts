@@ -1,4 +1,5 @@
 /** Picks the DHCP backend a VLAN's reservations go to, from the inventory. */
+import type { ShowPort } from '../devices/show.js';
 import { ValidationError } from '../errors.js';
 import { readSecret } from '../inventory/secrets.js';
 import type { ResolvedInventory, ResolvedVlan } from '../inventory/types.js';
@@ -6,8 +7,7 @@ import type { DhcpBackend, DhcpScope } from './backend.js';
 import { CiscoIosDhcpBackend, type DeviceIo } from './cisco-ios.js';
 
 /** How a device-backed DHCP server reaches its device (the run's Network). */
-export interface DeviceAccess {
-  show(device: string, command: string): Promise<string>;
+export interface DeviceAccess extends ShowPort {
   configure(device: string, lines: string[]): Promise<void>;
 }
 

@@ -4,7 +4,7 @@
  * the access switches for a MAC (never a trunk, uplink or protected port).
  */
 import type { ArpEntry } from '../devices/parsers/cisco_ios/arp.js';
-import { parseShowAs, type ParserId, type ShowRecords } from '../devices/parsers/index.js';
+import { showParsed, type ShowPort } from '../devices/show.js';
 import { PolicyError, ValidationError } from '../errors.js';
 import type { ResolvedDevice, ResolvedInventory, ResolvedUser, ResolvedVlan } from '../inventory/types.js';
 import type { Evidence } from '../model/plan.js';
@@ -12,11 +12,6 @@ import { parseInterface, sameInterface, tryParseInterface, type InterfaceName } 
 import { tryParseIp, type IpAddress } from '../values/ip.js';
 import { macToIos, type Mac } from '../values/mac.js';
 import type { Target } from './target.js';
-
-/** Reads show output from a device by inventory name. */
-export interface ShowPort {
-  show(device: string, command: string): Promise<string>;
-}
 
 export interface Located {
   readonly mac: Mac;
@@ -30,16 +25,6 @@ export interface Located {
   readonly evidence: Evidence[];
 }
 
-/** Runs a show command on a device and parses it with the named parser. */
-async function ask<K extends ParserId>(
-  net: ShowPort,
-  device: ResolvedDevice,
-  id: K,
-  command: string,
-): Promise<ShowRecords[K][]> {
-  return parseShowAs(device.platform, id, command, await net.show(device.name, command)).records;
-}
-
 async function arpFor(
   inv: ResolvedInventory,
   net: ShowPort,
@@ -49,7 +34,7 @@ async function arpFor(
 ): Promise<ArpEntry | undefined> {
   const gw = inv.device(vlan.gateway.device)!;
   const command = query.ip ? `show ip arp ${query.ip}` : 'show ip arp';
-  const rows: ArpEntry[] = await ask(net, gw, 'show ip arp', command);
+  const rows: ArpEntry[] = await showParsed(net, gw, 'show ip arp', command);
   const hit = rows.find((r) => (query.ip ? r.ip === query.ip : r.mac === query.mac) && r.mac !== null);
   evidence.push({
     source: gw.name,
@@ -97,7 +82,9 @@ async function findPort(
   const found: Array<{ sw: ResolvedDevice; port: InterfaceName; vlan: number | null }> = [];
   await Promise.all(
     switches.map(async (sw) => {
-      const rows = (await ask(net, sw, 'show mac address-table', command)).filter((r) => r.mac === mac);
+      const rows = (await showParsed(net, sw, 'show mac address-table', command)).filter(
+        (r) => r.mac === mac,
+      );
       for (const row of rows) {
         for (const p of row.ports) {
           const port = tryParseInterface(p);
@@ -205,7 +192,7 @@ export async function correlate(inv: ResolvedInventory, net: ShowPort, target: T
     );
   }
   const command = `show mac address-table interface ${located.port}`;
-  const rows = await ask(net, located.sw, 'show mac address-table', command);
+  const rows = await showParsed(net, located.sw, 'show mac address-table', command);
   const otherMacs = [
     ...new Set(
       rows

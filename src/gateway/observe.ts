@@ -1,30 +1,27 @@
 /** Reading gateways and IOS DHCP servers before planning: `show running-config`, parsed. */
-import { parseShowAs, type RunningConfig } from '../devices/parsers/index.js';
+import type { RunningConfig } from '../devices/parsers/index.js';
+import { showParsed, type ShowPort } from '../devices/show.js';
 import type { ResolvedInventory } from '../inventory/types.js';
 import { sameInterface } from '../values/interface.js';
 import type { ConfigInterface } from '../devices/parsers/index.js';
 import { PolicyError } from '../errors.js';
-
-export interface ShowAccess {
-  show(device: string, command: string): Promise<string>;
-}
 
 export const RUNNING_CONFIG = 'show running-config';
 
 /** Reads and parses each device's running config once (concurrently; the Network limits it). */
 export async function readRunningConfigs(
   inventory: Pick<ResolvedInventory, 'device'>,
-  net: ShowAccess,
+  net: ShowPort,
   devices: Iterable<string>,
 ): Promise<Map<string, RunningConfig>> {
   const names = [...new Set(devices)];
-  const texts = await Promise.all(names.map((d) => net.show(d, RUNNING_CONFIG)));
-  const out = new Map<string, RunningConfig>();
-  names.forEach((d, i) => {
-    const platform = inventory.device(d)?.platform ?? 'cisco_ios';
-    out.set(d, parseShowAs(platform, 'show running-config', RUNNING_CONFIG, texts[i]!).records[0]!);
-  });
-  return out;
+  const configs = await Promise.all(
+    names.map(async (name) => {
+      const platform = inventory.device(name)?.platform ?? 'cisco_ios';
+      return (await showParsed(net, { name, platform }, 'show running-config', RUNNING_CONFIG))[0]!;
+    }),
+  );
+  return new Map(names.map((d, i) => [d, configs[i]!]));
 }
 
 /** The SVI in a parsed running config, or a clear error when the inventory names one that is not there. */

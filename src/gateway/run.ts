@@ -5,7 +5,8 @@
 import type { ConfigPort } from '../apply/engine.js';
 import type { ResolvedInventory, ResolvedVlan } from '../inventory/types.js';
 import type { StateStore } from '../state/store.js';
-import { readRunningConfigs, type ShowAccess } from './observe.js';
+import type { ShowPort } from '../devices/show.js';
+import { readRunningConfigs } from './observe.js';
 import {
   planSetup,
   previewKeaGuard,
@@ -21,7 +22,7 @@ import { asHighAlertError } from '../errors.js';
 import type { HoldPlan } from './hold.js';
 
 /** The network as gateway runs use it (apply/network.ts `Network`, or a fake). */
-export interface GatewayNetwork extends ShowAccess, ConfigPort {
+export interface GatewayNetwork extends ShowPort, ConfigPort {
   finish(): Promise<void>;
 }
 

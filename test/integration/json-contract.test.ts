@@ -68,8 +68,7 @@ test('the JSON output of every command keeps its reviewed shape', async () => {
     assert.ok(out.trim(), `${name}: output (exit ${r.code}, stderr ${r.stderr})`);
     now[name] = shape(JSON.parse(out));
   }
-  if (process.env.UPDATE_SNAPSHOT === '1')
-    writeFileSync(SNAPSHOT, JSON.stringify(now, null, 2) + '\n');
+  if (process.env.UPDATE_SNAPSHOT === '1') writeFileSync(SNAPSHOT, JSON.stringify(now, null, 2) + '\n');
   assert.deepEqual(
     now,
     JSON.parse(readFileSync(SNAPSHOT, 'utf8')),

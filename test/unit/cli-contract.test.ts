@@ -46,8 +46,7 @@ describe('CLI contract', () => {
         ),
       };
     }
-    if (process.env.UPDATE_SNAPSHOT === '1')
-      writeFileSync(SNAPSHOT, JSON.stringify(now, null, 2) + '\n');
+    if (process.env.UPDATE_SNAPSHOT === '1') writeFileSync(SNAPSHOT, JSON.stringify(now, null, 2) + '\n');
     assert.deepEqual(
       now,
       JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as Snapshot,
